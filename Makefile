@@ -1,0 +1,45 @@
+# Two commands: `make run` (the hub with demo data and a job worker) and
+# `make test` (the whole suite). Both set up everything they need first.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages the hub uses at run time and in tests.
+DEB_PACKAGES := gettext poppler-utils zbar-tools libgs-common fonts-dejavu-core fonts-noto-core
+DEB_TEST_PACKAGES := chromium chromium-driver
+
+.PHONY: run test setup sysdeps sysdeps-test messages bench clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+sysdeps:
+	@scripts/ensure-debian-packages $(DEB_PACKAGES)
+
+sysdeps-test: sysdeps
+	@scripts/ensure-debian-packages $(DEB_TEST_PACKAGES)
+
+messages: $(VENV)/.installed sysdeps
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+setup: $(VENV)/.installed sysdeps messages
+	$(PY) manage.py migrate --noinput -v 0
+
+run: export PIM_DEBUG ?= 1
+run: setup
+	$(PY) manage.py bootstrap
+	$(PY) manage.py serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed sysdeps-test messages
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,1 @@
+"""Signal receivers of the catalog (kept empty until a consumer needs one)."""

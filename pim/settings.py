@@ -1,0 +1,222 @@
+"""Settings for the PIM hub: one module, driven by environment variables.
+
+Every project option lives under a ``PIM_`` prefix with its default here, so
+deployment is configuration only (see the README's configuration table).
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name, default):
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A web server, a worker and render subprocesses share one file: WAL,
+    # a busy timeout and IMMEDIATE transactions avoid "database is locked".
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("PIM_TEST_SQLITE_NAME") or None}
+
+
+def _secret_key():
+    """The secret key from the environment, or one generated once and kept
+    beside the database so the server, worker and commands all share it."""
+    key = os.environ.get("PIM_SECRET_KEY")
+    if key:
+        return key
+    name = DATABASES["default"].get("NAME") or ""
+    folder = Path(name).parent if DATABASES["default"]["ENGINE"].endswith("sqlite3") and name else BASE_DIR
+    path = folder / ".secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        key = secrets.token_urlsafe(50)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process won the race
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+        return key
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("PIM_DEBUG", False)
+ALLOWED_HOSTS = env_list("PIM_ALLOWED_HOSTS", "127.0.0.1,localhost")
+if os.environ.get("PYTEST_CURRENT_TEST") is not None or env_bool("PIM_TESTING"):
+    ALLOWED_HOSTS += ["testserver"]
+
+PIM_BASE_URL = os.environ.get("PIM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+PIM_MEDIA_URL = os.environ.get("PIM_MEDIA_URL", PIM_BASE_URL + "/media/")
+if not PIM_MEDIA_URL.endswith("/"):
+    PIM_MEDIA_URL += "/"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "parler",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
+    "pim",
+    "catalog",
+    "publishing",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "pim.urls"
+WSGI_APPLICATION = "pim.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# Languages: the one place to add a language. PARLER_LANGUAGES follows it.
+LANGUAGES = [
+    ("en", _("English")),
+    ("fi", _("Finnish")),
+    ("hu", _("Hungarian")),
+    ("ru", _("Russian")),
+    ("bg", _("Bulgarian")),
+]
+LANGUAGE_CODE = os.environ.get("PIM_DEFAULT_LANGUAGE", "en")
+LANGUAGE_CODES = [code for code, _name in LANGUAGES]
+PARLER_DEFAULT_LANGUAGE_CODE = LANGUAGE_CODE
+PARLER_LANGUAGES = {
+    None: tuple({"code": code} for code in LANGUAGE_CODES),
+    "default": {"fallbacks": [LANGUAGE_CODE], "hide_untranslated": False},
+}
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = os.environ.get("PIM_TIME_ZONE", "Europe/Helsinki")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("PIM_MEDIA_ROOT", BASE_DIR / "media"))
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Uploads: images are validated with Pillow against these limits.
+PIM_IMAGE_MAX_BYTES = int(os.environ.get("PIM_IMAGE_MAX_BYTES", 20 * 1024 * 1024))
+PIM_IMAGE_MAX_PIXELS = int(os.environ.get("PIM_IMAGE_MAX_PIXELS", 40_000_000))
+PIM_IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "TIFF")
+PIM_DOCUMENT_MAX_BYTES = int(os.environ.get("PIM_DOCUMENT_MAX_BYTES", 50 * 1024 * 1024))
+PIM_RENDITION_WIDTHS = (320, 640, 1280)
+PIM_RENDITION_FORMATS = ("webp", "jpeg")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Background jobs (django-tasks API). "db" runs the embedded worker,
+# "immediate" runs jobs inline (unit tests), "rq" uses Redis workers.
+PIM_TASKS_BACKEND = os.environ.get("PIM_TASKS_BACKEND", "db")
+_TASK_BACKENDS = {
+    "db": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "immediate": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "dummy": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"},
+    "rq": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]},
+}
+TASKS = {"default": _TASK_BACKENDS[PIM_TASKS_BACKEND]}
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+# Feed and API.
+PIM_FEED_RATE = os.environ.get("PIM_FEED_RATE", "600/min")
+PIM_FEED_DEFAULT_LIMIT = 100
+PIM_FEED_MAX_LIMIT = 1000
+PIM_TOMBSTONE_RETENTION_DAYS = int(os.environ.get("PIM_TOMBSTONE_RETENTION_DAYS", 30))
+PIM_WEBHOOK_ALLOW_PRIVATE = env_bool("PIM_WEBHOOK_ALLOW_PRIVATE", False)
+PIM_WEBHOOK_TIMEOUT = float(os.environ.get("PIM_WEBHOOK_TIMEOUT", 10))
+
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissions"],
+    "EXCEPTION_HANDLER": "pim.api_errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"feed": PIM_FEED_RATE},
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PIM hub API",
+    "DESCRIPTION": "Channel feeds (delta sync by cursor) and the product write API.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "pim": {"handlers": ["console"], "level": os.environ.get("PIM_LOG_LEVEL", "INFO")},
+    },
+}
+
+LOGIN_URL = "admin:login"

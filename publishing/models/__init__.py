@@ -1,0 +1,13 @@
+"""The publishing core: channels, publications, snapshots, tokens, jobs."""
+
+from .channels import Channel, ChannelLanguage, ChannelSequence, TextOverride
+from .jobs import Artifact, Job
+from .publications import Completeness, Publication
+from .snapshots import ProductSnapshot
+from .tokens import ChannelToken
+from .webhooks import WebhookDelivery
+
+__all__ = [
+    "Artifact", "Channel", "ChannelLanguage", "ChannelSequence", "ChannelToken",
+    "Completeness", "Job", "ProductSnapshot", "Publication", "TextOverride", "WebhookDelivery",
+]

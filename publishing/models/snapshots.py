@@ -1,0 +1,42 @@
+"""Published documents: the current snapshot per product × channel × locale."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProductSnapshot(models.Model):
+    """What a channel serves for one product in one language.
+
+    ``seq`` is the feed position; it is stamped after the publishing
+    transaction commits (see publishing/sequencing.py), so a change is never
+    visible below a cursor a client already holds. A tombstone keeps its row
+    with ``deleted`` set and an empty document.
+    """
+
+    channel = models.ForeignKey("publishing.Channel", related_name="snapshots", on_delete=models.CASCADE)
+    product = models.ForeignKey(
+        "catalog.Product", null=True, blank=True, related_name="snapshots", on_delete=models.SET_NULL,
+    )
+    sku = models.CharField(max_length=64)
+    locale = models.CharField(max_length=15)
+    document = models.JSONField(default=dict)
+    content_hash = models.CharField(max_length=64)
+    deleted = models.BooleanField(default=False)
+    seq = models.BigIntegerField(null=True, blank=True)
+    pending = models.BooleanField(default=True, help_text=_("Waiting for a feed sequence number."))
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("product snapshot")
+        verbose_name_plural = _("product snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "locale", "sku"], name="unique_snapshot"),
+        ]
+        indexes = [
+            models.Index(fields=["channel", "locale", "seq"], name="snapshot_feed_idx"),
+            models.Index(fields=["channel", "pending"], name="snapshot_pending_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.channel_id}/{self.locale}/{self.sku}@{self.seq}"

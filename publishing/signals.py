@@ -1,0 +1,1 @@
+"""Signal receivers that keep publishing in step with the truth."""

@@ -1,0 +1,13 @@
+"""Shared fixtures. Jobs run inline in unit tests unless a test starts a worker."""
+
+import os
+
+import pytest
+
+os.environ.setdefault("PIM_TASKS_BACKEND", "immediate")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
