@@ -99,6 +99,11 @@ class Product(TranslatableModel):
         parts += [v.sku for v in self.variants.all()] if self.pk else []
         return " ".join(p for p in parts if p).casefold()
 
+    def save(self, *args, **kwargs):
+        if self.pk and not kwargs.get("update_fields"):
+            self.version += 1
+        super().save(*args, **kwargs)
+
     def save_translation(self, translation, *args, **kwargs):
         # Rich text is sanitised on every save path (admin, API, import).
         for field in RICH_TEXT_FIELDS:

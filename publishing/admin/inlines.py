@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Completeness, Publication, TextOverride
+from ..models import Completeness, Publication, TextOverride
 
 
 class PublicationInline(admin.TabularInline):

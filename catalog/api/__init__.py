@@ -1,0 +1,1 @@
+"""Write API for integrators (products with per-language values)."""

@@ -1,0 +1,3 @@
+"""Routes of the write API, included under /api/v1/."""
+
+urlpatterns = []

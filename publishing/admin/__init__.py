@@ -1,0 +1,3 @@
+"""Admin of the publishing core; one module per area."""
+
+from . import core, feed, jobs  # noqa: F401

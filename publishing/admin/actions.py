@@ -1,0 +1,3 @@
+"""Bulk actions on the product change list (publish / unpublish per channel)."""
+
+PRODUCT_ACTIONS = []
