@@ -1,0 +1,444 @@
+"""Job runner on top of django-tasks: progress, log, artifacts, retries and recovery.
+
+django-tasks moves work to a worker; it has no progress, no retries and no
+recovery of work left behind by a killed worker. ``publishing.models.Job`` is
+the record users see, and this module keeps it true:
+
+- ``start_job(kind, params)`` creates the record and enqueues
+  ``publishing.tasks.run_job(job_id)``;
+- a job kind is a plain function ``fn(ctx, **params)`` registered with
+  ``@job_kind("name")``; ``ctx`` is a :class:`JobContext`;
+- progress, log lines and heartbeats are written with single autocommitted
+  UPDATEs, so the admin (another process) sees intermediate values. A kind
+  must therefore not wrap its whole run in one transaction: work in batches,
+  each its own ``transaction.atomic()``, and report progress between them;
+- a failure is logged with its traceback and retried up to ``max_attempts``;
+- ``recover_stale_jobs()`` (run by the scheduler) re-queues or fails jobs
+  whose worker stopped sending heartbeats (killed, out of memory, host lost).
+"""
+
+import logging
+import threading
+import time
+import traceback
+from datetime import timedelta
+from importlib import import_module
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q, TextField, Value
+from django.db.models.functions import Concat
+from django.utils import timezone, translation
+from django.utils.module_loading import autodiscover_modules, module_has_submodule
+from django.utils.translation import gettext as _
+
+from publishing.models import Artifact, Job
+
+logger = logging.getLogger("pim.jobs")
+
+_KINDS = {}
+_kinds_loaded = False
+_load_lock = threading.Lock()
+
+
+class UnknownJobKind(ValueError):
+    """No job kind is registered under that name."""
+
+
+class JobFailed(Exception):
+    """A failure that retrying cannot fix (bad parameters, missing object):
+    the job fails at once instead of using its remaining attempts."""
+
+
+def _setting(name, default):
+    return getattr(settings, name, default)
+
+
+def heartbeat_seconds():
+    return float(_setting("PIM_JOB_HEARTBEAT_SECONDS", 15))
+
+
+def stale_after_seconds():
+    return float(_setting("PIM_JOB_STALE_SECONDS", 120))
+
+
+def retry_delay_seconds():
+    return float(_setting("PIM_JOB_RETRY_DELAY_SECONDS", 10))
+
+
+def default_max_attempts():
+    return int(_setting("PIM_JOB_MAX_ATTEMPTS", 3))
+
+
+# --- registry -----------------------------------------------------------------
+
+
+def job_kind(name):
+    """Register ``fn(ctx, **params)`` as the job kind ``name``."""
+
+    def register(fn):
+        existing = _KINDS.get(name)
+        if existing is not None and _qualname(existing) != _qualname(fn):
+            raise ValueError(f"Job kind {name!r} is already registered by {_qualname(existing)}")
+        _KINDS[name] = fn
+        return fn
+
+    return register
+
+
+def _qualname(fn):
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+def load_job_kinds():
+    """Import every ``job_kinds`` module: in each app and in each app's
+    sub-packages (``publishing/pdf/job_kinds.py``), so that the worker knows
+    every kind without a central list to keep in step."""
+    global _kinds_loaded
+    if _kinds_loaded:
+        return
+    with _load_lock:
+        if _kinds_loaded:
+            return
+        autodiscover_modules("job_kinds")
+        for app_config in apps.get_app_configs():
+            for candidate in sorted(Path(app_config.path).glob("*/job_kinds.py")):
+                package = f"{app_config.name}.{candidate.parent.name}"
+                try:
+                    package_module = import_module(package)
+                except ImportError:
+                    continue
+                if module_has_submodule(package_module, "job_kinds"):
+                    import_module(f"{package}.job_kinds")
+        _kinds_loaded = True
+
+
+def registered_kinds():
+    load_job_kinds()
+    return sorted(_KINDS)
+
+
+def get_job_kind(name):
+    load_job_kinds()
+    try:
+        return _KINDS[name]
+    except KeyError:
+        raise UnknownJobKind(_("Unknown job kind: %(kind)s") % {"kind": name}) from None
+
+
+# --- starting -----------------------------------------------------------------
+
+
+def start_job(kind, params=None, *, user=None, max_attempts=None):
+    """Create a Job record and enqueue it; returns the Job (refreshed, so with
+    the immediate backend it already carries the outcome)."""
+    get_job_kind(kind)  # fail fast on a typo, before anything is queued
+    job = Job.objects.create(
+        kind=kind,
+        params=dict(params or {}),
+        created_by=user if user is not None and getattr(user, "is_authenticated", False) else None,
+        max_attempts=max_attempts or default_max_attempts(),
+    )
+    _append_log(job.pk, "info", _("Queued."))
+    _enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def retry_job(job, *, user=None):
+    """Queue a failed job again with a fresh set of attempts; False when the
+    job is not failed (a running or queued job is left alone)."""
+    who = getattr(user, "get_username", lambda: "")() or _("system")
+    line = _format_line("info", _("Retry requested by %(user)s.") % {"user": who})
+    updated = Job.objects.filter(pk=job.pk, status=Job.Status.FAILED).update(
+        status=Job.Status.QUEUED, attempts=0, progress=0, error="", started_at=None,
+        heartbeat_at=None, finished_at=None, log=_concat_log(line),
+    )
+    if not updated:
+        return False
+    _enqueue(job.pk)
+    job.refresh_from_db()
+    return True
+
+
+def _enqueue(job_id, delay=None):
+    """Hand the job to django-tasks. The database backend stores its task row
+    in the same transaction as the job and the immediate backend runs at once,
+    so both enqueue directly; any other backend (Redis) could start before the
+    job row is committed, so it enqueues after commit."""
+    from django_tasks.backends.dummy import DummyBackend
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    from publishing.tasks import run_job
+
+    task = run_job
+    backend = task.get_backend()
+    if delay and backend.supports_defer:
+        task = task.using(run_after=timezone.now() + timedelta(seconds=delay))
+
+    def send():
+        result = task.enqueue(job_id)
+        Job.objects.filter(pk=job_id, task_id="").update(task_id=str(result.id)[:64])
+
+    same_transaction = isinstance(backend, (ImmediateBackend, DummyBackend))
+    if not same_transaction:
+        try:
+            from django_tasks_db.backend import DatabaseBackend
+        except ImportError:  # pragma: no cover - the db backend is a requirement
+            DatabaseBackend = ()
+        same_transaction = isinstance(backend, DatabaseBackend)
+    if same_transaction:
+        # A retry gets a new task: forget the previous id first.
+        Job.objects.filter(pk=job_id).update(task_id="")
+        send()
+    else:
+        transaction.on_commit(send)
+
+
+# --- running ------------------------------------------------------------------
+
+
+class JobContext:
+    """What a running job kind may do: report progress, log, attach a file."""
+
+    # Progress writes are throttled: a 100 000-product run calls progress() per
+    # product, but one UPDATE per percent (or per second) is enough to watch.
+    min_write_interval = 1.0
+
+    def __init__(self, job):
+        self.job = job
+        self.job_id = job.pk
+        self.attempt = job.attempts
+        self.params = dict(job.params)
+        self._last_percent = None
+        self._last_write = 0.0
+
+    def progress(self, done, total, message=None):
+        """Record ``done`` of ``total`` (as 0-100), the heartbeat and a log line."""
+        percent = 0 if not total else max(0, min(100, int(done * 100 // total)))
+        now = time.monotonic()
+        if (
+            message is None and percent == self._last_percent
+            and now - self._last_write < self.min_write_interval
+        ):
+            return percent
+        self._last_percent, self._last_write = percent, now
+        text = f"{done}/{total}" if message is None else f"{done}/{total} {message}"
+        line = _format_line("info", text)
+        Job.objects.filter(pk=self.job_id).update(
+            progress=percent, heartbeat_at=timezone.now(), log=_concat_log(line),
+        )
+        self.job.progress = percent
+        return percent
+
+    def log(self, message, level="info"):
+        logger.log(getattr(logging, level.upper(), logging.INFO), "job %s: %s", self.job_id, message)
+        _append_log(self.job_id, level, message, heartbeat_at=timezone.now())
+
+    def set_artifact(self, artifact):
+        Job.objects.filter(pk=self.job_id).update(artifact=artifact)
+        self.job.artifact = artifact
+
+
+class _Heartbeat(threading.Thread):
+    """Touches heartbeat_at while a kind runs a long step without reporting
+    progress, so only a dead worker goes stale, not a slow one."""
+
+    def __init__(self, job_id, interval):
+        super().__init__(name=f"job-{job_id}-heartbeat", daemon=True)
+        self.job_id = job_id
+        self.interval = interval
+        self.stopped = threading.Event()
+
+    def run(self):
+        try:
+            while not self.stopped.wait(self.interval):
+                try:
+                    Job.objects.filter(pk=self.job_id, status=Job.Status.RUNNING).update(
+                        heartbeat_at=timezone.now(),
+                    )
+                except Exception:  # a locked database must not kill the beat
+                    logger.warning("job %s: heartbeat not written", self.job_id, exc_info=True)
+        finally:
+            connection.close()
+
+    def stop(self):
+        self.stopped.set()
+        self.join(timeout=self.interval + 5)
+
+
+def execute_job(job_id, *, heartbeat=True):
+    """Run one attempt of a job (called by the task in the worker). Returns the
+    job's status; re-raises the kind's exception after recording it so the
+    task backend also shows the attempt as failed."""
+    load_job_kinds()
+    job = _claim(job_id)
+    if job is None:
+        return None
+    context = JobContext(job)
+    beat = _Heartbeat(job.pk, heartbeat_seconds()) if heartbeat and heartbeat_seconds() > 0 else None
+    if beat:
+        beat.start()
+    error = None
+    retry = False
+    try:
+        fn = _KINDS.get(job.kind)
+        if fn is None:
+            raise JobFailed(_("Unknown job kind: %(kind)s") % {"kind": job.kind})
+        # Outside a request no language is active: use the site default.
+        with translation.override(settings.LANGUAGE_CODE):
+            result = fn(context, **job.params)
+    except Exception as exc:
+        error = exc
+        retry = _record_failure(job, exc, traceback.format_exc())
+    else:
+        _record_success(job, result if isinstance(result, Artifact) else None)
+    finally:
+        if beat:
+            beat.stop()
+    if retry:
+        _enqueue(job.pk, delay=retry_delay_seconds() * 2 ** (job.attempts - 1))
+    if error is not None:
+        raise error
+    return Job.Status.SUCCEEDED
+
+
+def _claim(job_id):
+    """Mark a queued job running (one attempt more); None when it is gone or
+    was already taken (a duplicate task, or recovered and run elsewhere)."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status != Job.Status.QUEUED:
+            logger.info("job %s: not queued (%s), skipped", job_id, job.status if job else "missing")
+            return None
+        now = timezone.now()
+        job.status = Job.Status.RUNNING
+        job.attempts += 1
+        job.started_at = now
+        job.heartbeat_at = now
+        job.finished_at = None
+        job.progress = 0
+        line = _format_line(
+            "info", _("Attempt %(attempt)d of %(max)d started.") % {"attempt": job.attempts, "max": job.max_attempts},
+        )
+        Job.objects.filter(pk=job.pk).update(
+            status=job.status, attempts=job.attempts, started_at=now, heartbeat_at=now,
+            finished_at=None, progress=0, log=_concat_log(line),
+        )
+    return job
+
+
+def _record_success(job, artifact):
+    fields = {
+        "status": Job.Status.SUCCEEDED, "progress": 100, "error": "",
+        "finished_at": timezone.now(), "heartbeat_at": timezone.now(),
+        "log": _concat_log(_format_line("info", _("Finished."))),
+    }
+    if artifact is not None:
+        fields["artifact"] = artifact
+    # Matching on the attempt keeps a late finisher from overwriting a newer
+    # attempt that recovery started elsewhere.
+    Job.objects.filter(pk=job.pk, attempts=job.attempts).update(**fields)
+
+
+def _record_failure(job, exc, formatted_traceback):
+    """Log the failure; True when the job goes back to the queue for a retry."""
+    permanent = isinstance(exc, JobFailed)
+    retry = not permanent and job.attempts < job.max_attempts
+    summary = f"{type(exc).__name__}: {exc}"
+    if retry:
+        note = _("Attempt %(attempt)d of %(max)d failed, will retry.")
+    else:
+        note = _("Attempt %(attempt)d of %(max)d failed.")
+    message = note % {"attempt": job.attempts, "max": job.max_attempts}
+    line = _format_line("error", f"{message} {summary}\n{formatted_traceback.rstrip()}")
+    logger.warning("job %s (%s) attempt %s failed: %s", job.pk, job.kind, job.attempts, summary)
+    Job.objects.filter(pk=job.pk, attempts=job.attempts).update(
+        status=Job.Status.QUEUED if retry else Job.Status.FAILED,
+        error=summary,
+        finished_at=None if retry else timezone.now(),
+        heartbeat_at=timezone.now(),
+        log=_concat_log(line),
+    )
+    return retry
+
+
+# --- recovery -----------------------------------------------------------------
+
+
+def recover_stale_jobs(now=None, stale_after=None):
+    """Find running jobs whose heartbeat is older than ``stale_after`` (their
+    worker died) and re-queue them while attempts remain, else fail them.
+    Returns ``{"requeued": [ids], "failed": [ids]}``."""
+    now = now or timezone.now()
+    if stale_after is None:
+        stale_after = timedelta(seconds=stale_after_seconds())
+    elif not isinstance(stale_after, timedelta):
+        stale_after = timedelta(seconds=stale_after)
+    cutoff = now - stale_after
+    stale_ids = list(
+        Job.objects.filter(status=Job.Status.RUNNING)
+        .filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff))
+        .values_list("pk", flat=True)
+    )
+    outcome = {"requeued": [], "failed": []}
+    for job_id in stale_ids:
+        with transaction.atomic():
+            job = Job.objects.select_for_update().filter(pk=job_id, status=Job.Status.RUNNING).first()
+            if job is None or (job.heartbeat_at and job.heartbeat_at >= cutoff):
+                continue  # finished or beat again meanwhile
+            last = job.heartbeat_at or job.started_at
+            reason = _("The worker stopped responding (last heartbeat %(when)s).") % {
+                "when": last.isoformat(timespec="seconds") if last else "-",
+            }
+            retry = job.attempts < job.max_attempts
+            if retry:
+                text = reason + " " + _("Queued again.")
+            else:
+                text = reason + " " + _("No attempts left.")
+            Job.objects.filter(pk=job.pk).update(
+                status=Job.Status.QUEUED if retry else Job.Status.FAILED,
+                error="" if retry else reason,
+                finished_at=None if retry else now,
+                log=_concat_log(_format_line("error", text)),
+            )
+            _fail_task_row(job.task_id, now)
+            if retry:
+                _enqueue(job.pk)
+        outcome["requeued" if retry else "failed"].append(job_id)
+        logger.warning("job %s: stale, %s", job_id, "requeued" if retry else "failed")
+    return outcome
+
+
+def _fail_task_row(task_id, now):
+    """django-tasks-db leaves a killed worker's task RUNNING forever; close it
+    too so its own admin does not mislead."""
+    if not task_id or not apps.is_installed("django_tasks_db"):
+        return
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    try:
+        DBTaskResult.objects.filter(pk=task_id, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED, finished_at=now,
+        )
+    except Exception:  # an id from another backend is not a UUID
+        logger.debug("task row %s not updated", task_id, exc_info=True)
+
+
+# --- log helpers --------------------------------------------------------------
+
+
+def _format_line(level, message):
+    stamp = timezone.now().astimezone(timezone.get_default_timezone()).strftime("%Y-%m-%d %H:%M:%S")
+    return f"{stamp} {level.upper():<7} {message}\n"
+
+
+def _concat_log(line):
+    return Concat(F("log"), Value(line), output_field=TextField())
+
+
+def _append_log(job_id, level, message, **fields):
+    Job.objects.filter(pk=job_id).update(log=_concat_log(_format_line(level, message)), **fields)

@@ -1,0 +1,177 @@
+"""The job runner: progress seen while running, failures, retries, recovery."""
+
+import queue
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from publishing.jobs import JobFailed, UnknownJobKind, job_kind, recover_stale_jobs, retry_job, start_job
+from publishing.models import Job
+
+_gates = {}
+
+
+class Gate:
+    def __init__(self):
+        self.reached = queue.Queue()
+        self.proceed = queue.Queue()
+
+
+@job_kind("infra_gated")
+def gated(ctx, key, steps=4):
+    gate = _gates[key]
+    for step in range(1, steps + 1):
+        ctx.progress(step, steps, f"step {step}")
+        gate.reached.put(step)
+        gate.proceed.get(timeout=30)
+
+
+_calls = {}
+
+
+@job_kind("infra_flaky")
+def flaky(ctx, key, failures):
+    _calls[key] = _calls.get(key, 0) + 1
+    if _calls[key] <= failures:
+        raise ValueError(f"boom {_calls[key]}")
+    ctx.log("made it")
+
+
+@job_kind("infra_permanent")
+def permanent(ctx):
+    raise JobFailed("no such thing")
+
+
+@job_kind("infra_ok")
+def ok(ctx):
+    ctx.progress(1, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_visible_to_another_connection_while_running():
+    gate = _gates["progress"] = Gate()
+    outcome = {}
+
+    def run():
+        try:
+            outcome["job"] = start_job("infra_gated", {"key": "progress", "steps": 4})
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    seen = []
+    try:
+        for _step in range(4):
+            gate.reached.get(timeout=30)
+            job = Job.objects.get(kind="infra_gated")  # this thread's own connection
+            seen.append((job.status, job.progress))
+            gate.proceed.put(True)
+    finally:
+        thread.join(timeout=30)
+    assert seen == [
+        (Job.Status.RUNNING, 25), (Job.Status.RUNNING, 50),
+        (Job.Status.RUNNING, 75), (Job.Status.RUNNING, 100),
+    ]
+    job = outcome["job"]
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.progress == 100
+    assert job.heartbeat_at is not None and job.finished_at is not None
+    assert "2/4 step 2" in job.log
+
+
+@pytest.mark.django_db
+def test_failure_is_recorded_with_traceback_and_retried_up_to_max_attempts():
+    job = start_job("infra_flaky", {"key": "always", "failures": 99}, max_attempts=3)
+    assert job.status == Job.Status.FAILED
+    assert job.attempts == 3
+    assert job.error == "ValueError: boom 3"
+    assert job.log.count("Traceback (most recent call last)") == 3
+    assert 'raise ValueError(f"boom {_calls[key]}")' in job.log
+    assert "Attempt 1 of 3 failed, will retry." in job.log
+    assert "Attempt 3 of 3 failed." in job.log
+    assert job.finished_at is not None
+
+
+@pytest.mark.django_db
+def test_retry_succeeds_after_a_transient_failure():
+    job = start_job("infra_flaky", {"key": "once", "failures": 1}, max_attempts=3)
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.attempts == 2
+    assert job.error == ""
+    assert "boom 1" in job.log and "made it" in job.log
+
+
+@pytest.mark.django_db
+def test_permanent_failure_is_not_retried():
+    job = start_job("infra_permanent", max_attempts=3)
+    assert job.status == Job.Status.FAILED
+    assert job.attempts == 1
+    assert job.error == "JobFailed: no such thing"
+
+
+@pytest.mark.django_db
+def test_unknown_kind_is_refused_before_anything_is_queued():
+    with pytest.raises(UnknownJobKind):
+        start_job("no_such_kind")
+    assert not Job.objects.exists()
+
+
+@pytest.mark.django_db
+def test_retry_job_requeues_a_failed_job(admin_user):
+    job = start_job("infra_flaky", {"key": "retry-later", "failures": 1}, max_attempts=1)
+    assert job.status == Job.Status.FAILED
+    assert retry_job(job, user=admin_user)
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.attempts == 1
+    assert "Retry requested by admin" in job.log
+    assert not retry_job(job)  # only failed jobs
+
+
+def _running_job(heartbeat_age, attempts=1, max_attempts=3, kind="infra_ok"):
+    now = timezone.now()
+    return Job.objects.create(
+        kind=kind, status=Job.Status.RUNNING, attempts=attempts, max_attempts=max_attempts,
+        started_at=now - heartbeat_age, heartbeat_at=now - heartbeat_age,
+    )
+
+
+@pytest.mark.django_db
+def test_recover_stale_jobs_requeues_while_attempts_remain(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    stale = _running_job(timedelta(minutes=10))
+    fresh = _running_job(timedelta(seconds=5))
+    outcome = recover_stale_jobs(stale_after=timedelta(minutes=2))
+    assert outcome == {"requeued": [stale.pk], "failed": []}
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stale.status == Job.Status.QUEUED
+    assert stale.task_id  # a new task was handed to the backend
+    assert "The worker stopped responding" in stale.log
+    assert fresh.status == Job.Status.RUNNING
+
+
+@pytest.mark.django_db
+def test_recovered_job_runs_again_and_finishes():
+    stale = _running_job(timedelta(minutes=10))
+    recover_stale_jobs(stale_after=timedelta(minutes=2))
+    stale.refresh_from_db()
+    assert stale.status == Job.Status.SUCCEEDED
+    assert stale.attempts == 2
+
+
+@pytest.mark.django_db
+def test_recover_stale_jobs_fails_a_job_without_attempts_left():
+    stale = _running_job(timedelta(minutes=10), attempts=3, max_attempts=3)
+    now = timezone.now()
+    assert recover_stale_jobs(now=now) == {"requeued": [], "failed": [stale.pk]}
+    stale.refresh_from_db()
+    assert stale.status == Job.Status.FAILED
+    assert "The worker stopped responding" in stale.error
+    assert stale.finished_at == now
+    # A fake clock far ahead makes even a fresh heartbeat stale.
+    fresh = _running_job(timedelta(seconds=1), attempts=3, max_attempts=3)
+    assert recover_stale_jobs(now=now + timedelta(hours=1)) == {"requeued": [], "failed": [fresh.pk]}
