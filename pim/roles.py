@@ -1,0 +1,132 @@
+"""Default roles: Django groups with model permissions from catalog and publishing.
+
+``ensure_roles()`` is idempotent and only adds permissions, so a permission an
+administrator granted by hand survives. It runs from the data migration and
+again after every ``migrate`` (post_migrate), so groups pick up the
+permissions of models added later. Model names are matched as shell patterns
+(``campaign*``), so a new model in the print area joins the print role
+without editing this file.
+"""
+
+from fnmatch import fnmatch
+
+from django.utils.translation import gettext_lazy as _
+
+EDITOR = "Editor"
+TRANSLATOR = "Translator"
+PUBLISHER = "Reviewer/Publisher"
+CHANNEL_MANAGER = "Channel manager"
+PRINT_TEAM = "Print team"
+
+VIEW = ("view",)
+EDIT = ("view", "change")
+ALL = ("view", "add", "change", "delete")
+
+# Models of the print area: campaigns, brochures, QR short links, labels.
+PRINT_MODELS = ("campaign*", "brochure*", "shortlink*", "qr*", "scan*", "label*")
+
+# Each rule: (app label, model name patterns, actions). Custom permissions
+# (``extra``) are granted when a model declares them.
+ROLES = {
+    EDITOR: {
+        "description": _("Keeps the product truth: products, variants, images, prices, stock."),
+        "rules": [
+            ("catalog", ("*",), VIEW),
+            ("catalog", ("product", "variant", "attributevalue", "productimage", "imagefile",
+                         "productdocument", "productrelation", "price", "stock", "category", "brand"), ALL),
+            ("publishing", ("channel", "publication", "completeness", "productsnapshot", "job", "artifact"), VIEW),
+        ],
+        "extra": ("catalog.submit_product",),
+    },
+    TRANSLATOR: {
+        "description": _("Translates names, descriptions, labels and alt texts."),
+        "rules": [
+            ("catalog", ("*",), VIEW),
+            ("catalog", ("product", "category", "brand", "attribute", "attributeoption", "family",
+                         "attributevalue", "productimage", "store", "pricelist"), EDIT),
+            ("publishing", ("channel", "completeness", "textoverride"), VIEW),
+            ("publishing", ("textoverride",), EDIT),
+        ],
+        "extra": (),
+    },
+    PUBLISHER: {
+        "description": _("Reviews and approves edits and publishes them to channels."),
+        "rules": [
+            ("catalog", ("*",), VIEW),
+            ("catalog", ("product",), EDIT),
+            ("publishing", ("channel", "channellanguage", "completeness", "productsnapshot",
+                            "textoverride", "job", "artifact") + PRINT_MODELS, VIEW),
+            ("publishing", ("publication",), ALL),
+            ("publishing", ("job",), ("view", "add", "change")),
+        ],
+        "extra": ("catalog.approve_product", "catalog.review_product", "publishing.publish_product"),
+    },
+    CHANNEL_MANAGER: {
+        "description": _("Configures channels, their languages, tokens, webhooks and overrides."),
+        "rules": [
+            ("catalog", ("*",), VIEW),
+            ("catalog", ("pricelist", "price", "store"), ALL),
+            ("publishing", ("*",), VIEW),
+            ("publishing", ("channel", "channellanguage", "textoverride", "channeltoken",
+                            "publication", "webhook*"), ALL),
+            ("publishing", ("job",), ("view", "add", "change")),
+        ],
+        "extra": ("publishing.publish_product",),
+    },
+    PRINT_TEAM: {
+        "description": _("Makes catalogs, brochures and labels; downloads the print files."),
+        "rules": [
+            ("catalog", ("product", "variant", "category", "brand", "productimage", "imagefile",
+                         "store", "stock", "price", "pricelist"), VIEW),
+            ("publishing", ("channel", "publication", "artifact", "productsnapshot"), VIEW),
+            ("publishing", PRINT_MODELS, ALL),
+            ("publishing", ("job",), ("view", "add", "change")),
+        ],
+        "extra": (),
+    },
+}
+
+
+def ensure_roles(apps=None, using="default"):
+    """Create the default groups and add their permissions; returns
+    ``{group name: Group}``. ``apps`` is the migration state's registry when
+    called from a migration, the live registry otherwise."""
+    if apps is None:
+        from django.apps import apps as live_apps
+
+        apps = live_apps
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = list(
+        Permission.objects.using(using)
+        .filter(content_type__app_label__in={"catalog", "publishing"})
+        .values_list("pk", "codename", "content_type__app_label", "content_type__model")
+    )
+    groups = {}
+    for name, spec in ROLES.items():
+        group, _created = Group.objects.using(using).get_or_create(name=name)
+        wanted = _matching(permissions, spec["rules"], spec["extra"])
+        present = set(group.permissions.values_list("pk", flat=True))
+        missing = wanted - present
+        if missing:
+            group.permissions.add(*missing)
+        groups[name] = group
+    return groups
+
+
+def _matching(permissions, rules, extra):
+    wanted = set()
+    extra = set(extra)
+    for pk, codename, app_label, model in permissions:
+        if f"{app_label}.{codename}" in extra:
+            wanted.add(pk)
+            continue
+        action, _sep, _rest = codename.partition("_")
+        for rule_app, patterns, actions in rules:
+            if (
+                app_label == rule_app and action in actions and codename == f"{action}_{model}"
+                and any(fnmatch(model, pattern) for pattern in patterns)
+            ):
+                wanted.add(pk)
+                break
+    return wanted
