@@ -90,7 +90,7 @@ class Scheduler:
             close_old_connections()
             return FAILED
         elapsed = time.monotonic() - started
-        if result:
+        if _worth_logging(result):
             logger.info("duty %r done in %.2fs: %s", duty.name, elapsed, result)
         else:
             logger.debug("duty %r done in %.2fs", duty.name, elapsed)
@@ -103,3 +103,10 @@ class Scheduler:
             self.run_pending()
             stop.wait(min(max_sleep, self.seconds_until_next()))
         logger.info("scheduler stopped")
+
+
+def _worth_logging(result):
+    """A duty's result is logged when it did something (``{"failed": []}`` did not)."""
+    if isinstance(result, dict):
+        return any(result.values())
+    return bool(result)
