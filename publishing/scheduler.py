@@ -39,9 +39,12 @@ OK, FAILED, SKIPPED = "ok", "failed", "skipped"
 class Scheduler:
     """Runs each duty when its interval has passed since its last run."""
 
-    def __init__(self, duties=DUTIES, clock=time.monotonic):
+    def __init__(self, duties=DUTIES, clock=time.monotonic, close_connections=close_old_connections):
         self.duties = tuple(duties)
         self.clock = clock
+        # A long-lived process must drop broken or expired connections the
+        # way Django does after each request.
+        self.close_connections = close_connections
         self.last_run = {}
         self._unavailable = set()
 
@@ -68,7 +71,7 @@ class Scheduler:
             self.last_run[duty.name] = self.clock()
             outcomes.append((duty.name, self.run_duty(duty)))
         if outcomes:
-            close_old_connections()
+            self.close_connections()
         return outcomes
 
     def run_duty(self, duty):
@@ -87,7 +90,7 @@ class Scheduler:
             result = function()
         except Exception:
             logger.exception("duty %r failed", duty.name)
-            close_old_connections()
+            self.close_connections()
             return FAILED
         elapsed = time.monotonic() - started
         if _worth_logging(result):

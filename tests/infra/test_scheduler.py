@@ -37,7 +37,7 @@ def _scheduler():
         Duty("explode", 30, "tests.infra.test_scheduler.explode"),
         Duty("missing", 30, "publishing.not_written_yet.function"),
     ]
-    return Scheduler(duties, clock=clock), clock
+    return Scheduler(duties, clock=clock, close_connections=lambda: None), clock
 
 
 def test_each_duty_runs_once_per_interval():
