@@ -6,6 +6,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Where a browser reaches the server (a wildcard bind address is not one).
+BROWSE_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
 # Debian packages the hub uses at run time and in tests.
 DEB_PACKAGES := gettext poppler-utils zbar-tools libgs-common fonts-dejavu-core fonts-noto-core
 DEB_TEST_PACKAGES := chromium chromium-driver
@@ -24,13 +26,16 @@ sysdeps:
 sysdeps-test: sysdeps
 	@scripts/ensure-debian-packages $(DEB_TEST_PACKAGES)
 
+# git keeps no empty folder: without locale/ compilemessages refuses to run.
 messages: $(VENV)/.installed sysdeps
+	@mkdir -p locale
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
 setup: $(VENV)/.installed sysdeps messages
 	$(PY) manage.py migrate --noinput -v 0
 
 run: export PIM_DEBUG ?= 1
+run: export PIM_BASE_URL ?= http://$(BROWSE_HOST):$(PORT)
 run: setup
 	$(PY) manage.py bootstrap
 	$(PY) manage.py serve --host $(HOST) --port $(PORT)
