@@ -1,1 +1,291 @@
-"""Signal receivers that keep publishing in step with the truth."""
+"""Signal receivers that keep publishing in step with the truth.
+
+Edits of the product truth collect the affected product ids per transaction;
+when it commits, completeness is recomputed and published snapshots are
+refreshed once per product (``services.refresh_products``), so an editor's
+save costs one refresh however many rows it touched. Changes of a family's or
+a channel's requirements refresh the products they concern. Deleting a
+product writes tombstones before the row goes.
+
+Bulk loaders wrap their work in ``paused()`` and refresh afterwards with
+``refresh_completeness`` / ``publish_channel``.
+"""
+
+import logging
+import threading
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import receiver
+
+from catalog.models import (
+    Attribute, AttributeOption, AttributeValue, Brand, Category, FamilyAttribute, Price, Product,
+    ProductImage, ProductRelation, Stock, Store, Variant,
+)
+
+from .models import Channel, ChannelLanguage, Publication, TextOverride
+
+logger = logging.getLogger("pim.publishing")
+
+# Above this many products a refresh goes to the job worker instead of
+# running at the end of the editor's request.
+INLINE_LIMIT = 500
+
+_state = threading.local()
+
+
+@contextmanager
+def paused():
+    """Ignore truth edits inside the block (bulk loads refresh afterwards)."""
+    depth = getattr(_state, "paused", 0)
+    _state.paused = depth + 1
+    try:
+        yield
+    finally:
+        _state.paused = depth
+
+
+def is_paused():
+    return getattr(_state, "paused", 0) > 0
+
+
+class _RefreshAfterCommit:
+    """The on-commit callback of one transaction, holding what it touched."""
+
+    def __init__(self):
+        self.product_ids = set()
+        self.channel_ids = set()
+
+    def __call__(self):
+        from . import services
+
+        try:
+            for channel in Channel.objects.filter(pk__in=self.channel_ids).select_related("price_list"):
+                _refresh_channel_later(channel)
+            product_ids = self.product_ids
+            if len(product_ids) > INLINE_LIMIT and _start_job("refresh_completeness", {"republish": True}):
+                return
+            existing = set(Product.objects.filter(pk__in=list(product_ids)).values_list("pk", flat=True))
+            if existing:
+                services.refresh_products(existing)
+        except Exception:  # the edit is committed; publish_due catches up later
+            logger.exception("refresh after commit failed")
+
+
+def _current_refresh():
+    if connection.in_atomic_block:
+        for _sids, func, _robust in connection.run_on_commit:
+            if isinstance(func, _RefreshAfterCommit):
+                return func, False
+    func = _RefreshAfterCommit()
+    return func, True
+
+
+def _schedule(product_ids=(), channel_ids=()):
+    if is_paused():
+        return
+    product_ids = {pk for pk in product_ids if pk}
+    channel_ids = {pk for pk in channel_ids if pk}
+    if not product_ids and not channel_ids:
+        return
+    func, is_new = _current_refresh()
+    func.product_ids |= product_ids
+    func.channel_ids |= channel_ids
+    if is_new:
+        transaction.on_commit(func)
+
+
+def enqueue_products(product_ids):
+    """Refresh these products when the current transaction commits."""
+    _schedule(product_ids=product_ids)
+
+
+def _start_job(kind, params):
+    try:
+        from .jobs import start_job
+    except ImportError:
+        return False
+    start_job(kind, params)
+    return True
+
+
+def _refresh_channel_later(channel):
+    from . import services
+
+    if not _start_job("refresh_completeness", {"channel": channel.code, "republish": True}):
+        services.refresh_channel(channel)
+
+
+# --- the product and what hangs off it ------------------------------------------
+
+@receiver(post_save, sender=Product)
+def _product_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _schedule([instance.pk])
+
+
+@receiver(pre_delete, sender=Product)
+def _product_deleting(sender, instance, **kwargs):
+    from .services import withdraw_deleted_product
+
+    withdraw_deleted_product(instance)
+
+
+def _translation_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _schedule([instance.master_id])
+
+
+for _signal in (post_save, post_delete):
+    _signal.connect(_translation_changed, sender=Product._parler_meta.root_model, dispatch_uid=f"pub-ptr-{_signal}")
+
+
+def _child_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _schedule([instance.product_id])
+
+
+for _model in (AttributeValue, ProductImage, Price, Stock, Variant, ProductRelation, TextOverride, Publication):
+    for _signal in (post_save, post_delete):
+        _signal.connect(_child_changed, sender=_model, dispatch_uid=f"pub-child-{_model.__name__}-{_signal}")
+
+
+def _image_translation_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    product_id = ProductImage.objects.filter(pk=instance.master_id).values_list("product_id", flat=True).first()
+    _schedule([product_id])
+
+
+post_save.connect(_image_translation_changed, sender=ProductImage._parler_meta.root_model, dispatch_uid="pub-imgtr")
+
+
+@receiver(m2m_changed, sender=Product.categories.through)
+def _categories_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse and action == "pre_clear":  # category.products.clear(): pk_set is empty
+        _schedule(_products_of(instance.products.all()))
+    elif action.startswith("post_"):
+        _schedule((pk_set or []) if reverse else [instance.pk])
+
+
+@receiver(m2m_changed, sender=Variant.axis_values.through)
+def _axes_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action.startswith("post_") and not reverse:
+        _schedule([instance.product_id])
+
+
+@receiver(m2m_changed, sender=AttributeValue.options.through)
+def _options_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action.startswith("post_") and not reverse:
+        _schedule([instance.product_id])
+
+
+# --- shared things several products show ---------------------------------------
+
+def _products_of(queryset):
+    return set(queryset.values_list("pk", flat=True).distinct().order_by())
+
+
+@receiver(post_save, sender=Category)
+def _category_saved(sender, instance, raw=False, created=False, **kwargs):
+    if not raw and not created:
+        _schedule(_products_of(Product.objects.filter(categories__tree_path__startswith=instance.tree_path)))
+
+
+def _category_translation_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    category = Category.objects.filter(pk=instance.master_id).only("tree_path").first()
+    if category is not None:
+        _schedule(_products_of(Product.objects.filter(categories__tree_path__startswith=category.tree_path)))
+
+
+post_save.connect(_category_translation_changed, sender=Category._parler_meta.root_model, dispatch_uid="pub-cattr")
+
+
+@receiver(post_save, sender=Brand)
+def _brand_saved(sender, instance, raw=False, created=False, **kwargs):
+    if not raw and not created:
+        _schedule(_products_of(Product.objects.filter(brand=instance)))
+
+
+def _attribute_translation_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _schedule(_products_of(Product.objects.filter(attribute_values__attribute_id=instance.master_id)))
+
+
+post_save.connect(_attribute_translation_changed, sender=Attribute._parler_meta.root_model, dispatch_uid="pub-attrtr")
+
+
+def _option_translation_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    option_id = instance.master_id
+    _schedule(
+        _products_of(Product.objects.filter(attribute_values__option_id=option_id))
+        | _products_of(Product.objects.filter(attribute_values__options__id=option_id))
+        | _products_of(Product.objects.filter(variants__axis_values__id=option_id))
+    )
+
+
+post_save.connect(_option_translation_changed, sender=AttributeOption._parler_meta.root_model, dispatch_uid="pub-opttr")
+
+
+@receiver(post_save, sender=Attribute)
+def _attribute_saved(sender, instance, raw=False, created=False, **kwargs):
+    if not raw and not created:  # unit, type, places, localizable change the display
+        _schedule(_products_of(Product.objects.filter(attribute_values__attribute=instance)))
+
+
+def _store_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    store_id = instance.master_id if sender is not Store else instance.pk
+    _schedule(_products_of(Product.objects.filter(stock__store_id=store_id)))
+
+
+post_save.connect(_store_changed, sender=Store, dispatch_uid="pub-store")
+post_save.connect(_store_changed, sender=Store._parler_meta.root_model, dispatch_uid="pub-storetr")
+
+
+# --- requirements: families and channels -----------------------------------------
+
+def _family_requirement_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _schedule(_products_of(Product.objects.filter(family_id=instance.family_id)))
+
+
+post_save.connect(_family_requirement_changed, sender=FamilyAttribute, dispatch_uid="pub-famattr-save")
+post_delete.connect(_family_requirement_changed, sender=FamilyAttribute, dispatch_uid="pub-famattr-del")
+
+
+@receiver(post_save, sender=Channel)
+def _channel_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _schedule(channel_ids=[instance.pk])
+
+
+def _channel_language_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _schedule(channel_ids=[instance.channel_id])
+
+
+post_save.connect(_channel_language_changed, sender=ChannelLanguage, dispatch_uid="pub-chlang-save")
+post_delete.connect(_channel_language_changed, sender=ChannelLanguage, dispatch_uid="pub-chlang-del")
+
+
+def _channel_m2m_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if reverse:
+        # e.g. attribute.channels: refresh the channels named in pk_set
+        _schedule(channel_ids=pk_set or [])
+    else:
+        _schedule(channel_ids=[instance.pk])
+
+
+for _field in ("required_attributes", "hidden_attributes", "categories", "products"):
+    m2m_changed.connect(
+        _channel_m2m_changed, sender=getattr(Channel, _field).through, dispatch_uid=f"pub-ch-{_field}",
+    )

@@ -1,0 +1,552 @@
+"""Publishing services: publish and unpublish, bulk and periodic publishing,
+and keeping published snapshots in step with truth edits.
+
+Every entry point (product form, admin actions, commands, jobs, signals)
+calls these functions. They share one engine that reconciles a channel's
+snapshots with the publication intent of a batch of products:
+
+- intent: a Publication is_published and inside its window (publish from /
+  until) and the product is in the channel's assortment;
+- gates: completeness (when the channel requires it; a language without
+  fallback that is incomplete is withheld in that language alone) and
+  approval (when the channel requires it). A product that fails a gate keeps
+  its last snapshots and Publication.blocked_reason says why;
+- documents whose content hash did not change are not rewritten, so the
+  feed cursor does not move; written snapshots are stamped after commit
+  (publishing.sequencing).
+
+Each batch is one transaction: a product's languages change together or not
+at all.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.models import Price, Product
+
+from . import completeness
+from .documents import build_document, channel_context, content_hash, document_queryset, tombstone_document
+from .models import Channel, Publication, ProductSnapshot
+from .querysets import assortment_ids, has_live_snapshot
+from .sequencing import stamp_after_commit
+
+logger = logging.getLogger("pim.publishing")
+
+BATCH_SIZE = 250
+TOMBSTONE_HASH = "tombstone"
+MAX_REPORTED = 200  # refusals listed by sku in a summary
+
+SNAPSHOT_FIELDS = ["product", "document", "content_hash", "deleted", "pending", "seq", "version", "updated_at"]
+PUBLICATION_FIELDS = ["is_published", "blocked_reason", "last_published_at"]
+
+
+class PublishRefused(Exception):
+    """The channel's gates refuse the product; ``missing`` is
+    {locale: [missing item names]} when incompleteness is the reason."""
+
+    def __init__(self, sku, channel_code, reason, missing=None):
+        self.sku = sku
+        self.channel_code = channel_code
+        self.reason = reason
+        self.missing = missing or {}
+        super().__init__(self.message())
+
+    def message(self):
+        text = _("%(sku)s cannot be published on %(channel)s: %(reason)s") % {
+            "sku": self.sku, "channel": self.channel_code, "reason": self.reason,
+        }
+        if self.missing:
+            text += " — " + describe_missing_by_locale(self.missing)
+        return text
+
+
+def describe_missing_by_locale(missing):
+    """"fi: name, images; hu: attribute power" for {locale: [items]}."""
+    return "; ".join(
+        f"{locale}: {completeness.describe_missing(items)}" for locale, items in sorted(missing.items())
+    )
+
+
+@dataclass
+class Outcome:
+    """What happened to one product on one channel."""
+
+    sku: str
+    channel: str
+    state: str = "unchanged"  # published | unchanged | held | refused | withdrawn | scheduled | skipped
+    written: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    tombstoned: list = field(default_factory=list)
+    withheld: dict = field(default_factory=dict)
+    missing: dict = field(default_factory=dict)
+    reason: str = ""
+
+
+@dataclass
+class Gate:
+    kind: str = ""  # "" (open) | assortment | languages | incomplete | approval
+    reason: str = ""
+    missing: dict = field(default_factory=dict)
+    live: list = field(default_factory=list)
+    withheld: dict = field(default_factory=dict)
+
+
+def evaluate_gates(product, channel, assessment, in_assortment):
+    """The channel's verdict on a product from its completeness per language."""
+    ctx = channel_context(channel)
+    if not in_assortment:
+        return Gate("assortment", _("not in the channel's assortment"))
+    if not ctx.languages:
+        return Gate("languages", _("the channel has no languages"))
+    incomplete = {loc: missing for loc, (_score, missing) in assessment.items() if missing}
+    withheld = {loc: m for loc, m in incomplete.items() if not ctx.fallback_allowed.get(loc, True)}
+    live = [loc for loc in ctx.languages if loc not in withheld]
+    blocking = {loc: m for loc, m in incomplete.items() if loc not in withheld} if ctx.requires_complete else {}
+    if blocking:
+        return Gate("incomplete", _("incomplete"), blocking, live, withheld)
+    if not live:
+        return Gate("incomplete", _("incomplete in every language"), withheld, live, withheld)
+    if ctx.requires_approval and product.review_state != Product.ReviewState.APPROVED:
+        return Gate(
+            "approval",
+            _("waiting for approval (review state: %(state)s)") % {"state": product.get_review_state_display()},
+            live=live, withheld=withheld,
+        )
+    return Gate("", "", live=live, withheld=withheld)
+
+
+class _Batch:
+    """Collected writes of one batch, flushed with bulk statements."""
+
+    def __init__(self, channel, now, snapshots):
+        self.channel = channel
+        self.now = now
+        self.snapshots = snapshots  # {(sku, locale): ProductSnapshot}
+        self.by_sku = {}
+        for snap in snapshots.values():
+            self.by_sku.setdefault(snap.sku, []).append(snap)
+        self.new_snapshots, self.changed_snapshots = [], {}
+        self.new_publications, self.changed_publications = [], {}
+
+    def write(self, product, locale, document):
+        digest = content_hash(document)
+        snap = self.snapshots.get((product.sku, locale))
+        if snap is not None and not snap.deleted and snap.content_hash == digest:
+            if snap.product_id != product.pk:
+                snap.product_id = product.pk
+                self.changed_snapshots[id(snap)] = snap
+            return False
+        document["updated_at"] = self.now.isoformat()
+        if snap is None:
+            snap = ProductSnapshot(
+                channel_id=self.channel.pk, product_id=product.pk, sku=product.sku, locale=locale,
+                document=document, content_hash=digest, deleted=False, seq=None, pending=True,
+                version=1, updated_at=self.now,
+            )
+            self.snapshots[(product.sku, locale)] = snap
+            self.by_sku.setdefault(product.sku, []).append(snap)
+            self.new_snapshots.append(snap)
+            return True
+        snap.product_id = product.pk
+        snap.document, snap.content_hash, snap.deleted = document, digest, False
+        self._touch(snap)
+        return True
+
+    def tombstone(self, snap):
+        if snap.deleted:
+            return False
+        snap.document = tombstone_document(snap.sku, snap.locale, self.now)
+        snap.content_hash, snap.deleted = TOMBSTONE_HASH, True
+        if snap.pk is None:  # created in this batch: never visible, drop it
+            self.new_snapshots.remove(snap)
+            del self.snapshots[(snap.sku, snap.locale)]
+            self.by_sku[snap.sku].remove(snap)
+            return False
+        self._touch(snap)
+        return True
+
+    def _touch(self, snap):
+        snap.pending, snap.seq = True, None
+        snap.version = (snap.version or 0) + 1
+        snap.updated_at = self.now
+        self.changed_snapshots[id(snap)] = snap
+
+    def live(self, sku):
+        return [snap for snap in self.by_sku.get(sku, []) if not snap.deleted]
+
+    def save_publication(self, publication):
+        if publication.pk is None:
+            if publication not in self.new_publications:
+                self.new_publications.append(publication)
+        else:
+            self.changed_publications[publication.pk] = publication
+
+    def flush(self):
+        if self.new_snapshots:
+            ProductSnapshot.objects.bulk_create(self.new_snapshots, batch_size=500)
+        if self.changed_snapshots:
+            ProductSnapshot.objects.bulk_update(
+                list(self.changed_snapshots.values()), SNAPSHOT_FIELDS, batch_size=250,
+            )
+        if self.new_publications:
+            Publication.objects.bulk_create(self.new_publications, batch_size=500)
+        if self.changed_publications:
+            Publication.objects.bulk_update(
+                list(self.changed_publications.values()), PUBLICATION_FIELDS, batch_size=500,
+            )
+        if self.new_snapshots or self.changed_snapshots:
+            stamp_after_commit(self.channel.pk)
+
+
+def _reconcile(batch, product, publication, gate, outcome, *, touch=False):
+    """Bring the channel's snapshots of one product in line with its intent."""
+    now, channel = batch.now, batch.channel
+    ctx = channel_context(channel)
+    wanted = publication is not None and publication.is_published
+    if not wanted or not publication.in_window(now):
+        for snap in batch.live(product.sku):
+            if batch.tombstone(snap):
+                outcome.tombstoned.append(snap.locale)
+        scheduled = wanted and publication.publish_from and now < publication.publish_from
+        outcome.state = "scheduled" if scheduled else "withdrawn"
+        if publication is not None and publication.blocked_reason:
+            publication.blocked_reason = ""
+            batch.save_publication(publication)
+        return outcome
+    if gate.kind == "assortment":
+        for snap in batch.live(product.sku):
+            if batch.tombstone(snap):
+                outcome.tombstoned.append(snap.locale)
+        outcome.state, outcome.reason = "withdrawn", gate.reason
+        _set_blocked(batch, publication, gate.reason)
+        return outcome
+    if gate.kind:
+        # Held back: the last snapshots keep being served.
+        outcome.state, outcome.reason, outcome.missing = "held", gate.reason, gate.missing
+        text = gate.reason
+        if gate.missing:
+            text += " — " + describe_missing_by_locale(gate.missing)
+        _set_blocked(batch, publication, text)
+        return outcome
+    for locale in gate.live:
+        document = build_document(product, channel, locale, now=now)
+        if batch.write(product, locale, document):
+            outcome.written.append(locale)
+        else:
+            outcome.unchanged.append(locale)
+    for snap in batch.live(product.sku):
+        if snap.locale not in ctx.languages and batch.tombstone(snap):
+            outcome.tombstoned.append(snap.locale)
+    outcome.withheld = gate.withheld
+    note = ""
+    if gate.withheld:
+        note = _("withheld until complete") + " — " + describe_missing_by_locale(gate.withheld)
+    _set_blocked(batch, publication, note)
+    if outcome.written or touch or publication.last_published_at is None:
+        publication.last_published_at = now
+        batch.save_publication(publication)
+    outcome.state = "published" if outcome.written else "unchanged"
+    return outcome
+
+
+def _set_blocked(batch, publication, text):
+    if publication is not None and publication.blocked_reason != text:
+        publication.blocked_reason = text
+        batch.save_publication(publication)
+
+
+def _load_snapshots(channel, skus):
+    rows = ProductSnapshot.objects.filter(channel_id=channel.pk, sku__in=skus).only(
+        "id", "channel_id", "product_id", "sku", "locale", "content_hash", "deleted", "version",
+        "pending", "seq", "updated_at",
+    )
+    return {(row.sku, row.locale): row for row in rows}
+
+
+def _run(channel, product_ids, *, mode, now=None, explicit=False, progress=None, touch=False):
+    """Reconcile ``product_ids`` on ``channel``; returns [Outcome].
+
+    mode "publish": record the intent to publish for products that pass the
+    gates (explicitly withdrawn ones are skipped unless ``explicit``);
+    mode "refresh": only products that already have a publication.
+    """
+    now = now or timezone.now()
+    ctx = channel_context(channel)
+    product_ids = sorted(set(product_ids))
+    in_assortment = assortment_ids(channel, product_ids)
+    outcomes, total = [], len(product_ids)
+    for start in range(0, total, BATCH_SIZE):
+        ids = product_ids[start:start + BATCH_SIZE]
+        with transaction.atomic():
+            products = list(document_queryset(channel).filter(pk__in=ids).order_by("pk"))
+            publications = {
+                p.product_id: p for p in Publication.objects.filter(channel_id=channel.pk, product_id__in=ids)
+            }
+            batch = _Batch(channel, now, _load_snapshots(channel, [p.sku for p in products]))
+            assessments = {
+                p.pk: completeness.assess_channel(p, channel) for p in products if p.pk in in_assortment
+            }
+            completeness.store(channel, assessments)
+            for product in products:
+                outcome = Outcome(product.sku, channel.code)
+                publication = publications.get(product.pk)
+                gate = evaluate_gates(product, channel, assessments.get(product.pk, {}), product.pk in in_assortment)
+                if mode == "publish":
+                    if publication is not None and not publication.is_published and not explicit:
+                        outcome.state = "skipped"
+                        outcomes.append(outcome)
+                        continue
+                    already = publication is not None and publication.is_published
+                    if gate.kind in ("assortment", "languages", "incomplete") and not already:
+                        outcome.state, outcome.reason, outcome.missing = "refused", gate.reason, gate.missing
+                        outcomes.append(outcome)
+                        continue
+                    if publication is None:
+                        publication = Publication(product_id=product.pk, channel_id=channel.pk, is_published=True)
+                        batch.save_publication(publication)
+                    elif not publication.is_published:
+                        publication.is_published = True
+                        batch.save_publication(publication)
+                elif publication is None and not batch.live(product.sku):
+                    outcome.state = "skipped"
+                    outcomes.append(outcome)
+                    continue
+                outcomes.append(_reconcile(batch, product, publication, gate, outcome, touch=touch))
+            batch.flush()
+        if progress:
+            progress(min(start + BATCH_SIZE, total), total)
+    if progress and not total:
+        progress(0, 0)
+    del ctx
+    return outcomes
+
+
+def _summary(channel, outcomes, **extra):
+    counts = {state: 0 for state in ("published", "unchanged", "held", "refused", "withdrawn", "scheduled", "skipped")}
+    refusals = {}
+    for outcome in outcomes:
+        counts[outcome.state] = counts.get(outcome.state, 0) + 1
+        if outcome.state in ("refused", "held") and len(refusals) < MAX_REPORTED:
+            text = outcome.reason
+            if outcome.missing:
+                text += " — " + describe_missing_by_locale(outcome.missing)
+            refusals[outcome.sku] = text
+    return {
+        "channel": channel.code,
+        "products": len(outcomes),
+        **counts,
+        "documents_written": sum(len(o.written) for o in outcomes),
+        "tombstones": sum(len(o.tombstoned) for o in outcomes),
+        "refusals": refusals,
+        **extra,
+    }
+
+
+def _channel(channel):
+    if isinstance(channel, Channel):
+        return channel
+    return Channel.objects.select_related("price_list").get(code=channel)
+
+
+# --- Public entry points ------------------------------------------------------
+
+def publish(product, channel, *, user=None):
+    """Publish one product on one channel now; returns an Outcome.
+
+    Raises PublishRefused (with the missing items per language) when the
+    product is outside the assortment or incomplete on a channel that
+    requires completeness. On a channel that requires approval an unapproved
+    product is recorded as wanted and held (state "held") until approved.
+    """
+    channel = _channel(channel)
+    outcome = _run(channel, [product.pk], mode="publish", explicit=True)[0]
+    logger.info("publish %s on %s by %s: %s", product.sku, channel.code, getattr(user, "pk", None), outcome.state)
+    if outcome.state == "refused" or (outcome.state == "held" and outcome.missing):
+        raise PublishRefused(product.sku, channel.code, outcome.reason, outcome.missing)
+    if outcome.state == "withdrawn" and outcome.reason:
+        raise PublishRefused(product.sku, channel.code, outcome.reason)
+    return outcome
+
+
+def unpublish(product, channel, *, user=None):
+    """Withdraw one product from a channel: its snapshots become tombstones."""
+    channel = _channel(channel)
+    with transaction.atomic():
+        publication, created = Publication.objects.get_or_create(
+            product=product, channel=channel, defaults={"is_published": False},
+        )
+        if not created and (publication.is_published or publication.blocked_reason):
+            Publication.objects.filter(pk=publication.pk).update(is_published=False, blocked_reason="")
+        outcome = _run(channel, [product.pk], mode="refresh")[0]
+    logger.info("unpublish %s on %s by %s: %s", product.sku, channel.code, getattr(user, "pk", None), outcome.tombstoned)
+    return outcome
+
+
+def _sweep_ids(channel, product_ids=None):
+    """Products with live snapshots on the channel (to withdraw leavers)."""
+    rows = ProductSnapshot.objects.filter(channel_id=channel.pk, deleted=False, product__isnull=False)
+    if product_ids is not None:
+        rows = rows.filter(product_id__in=product_ids)
+    return set(rows.values_list("product_id", flat=True).distinct().order_by())
+
+
+def _tombstone_orphans(channel, now):
+    """Live snapshots whose product row is gone (deleted around the signal)."""
+    orphans = list(ProductSnapshot.objects.filter(channel_id=channel.pk, deleted=False, product__isnull=True))
+    if not orphans:
+        return 0
+    with transaction.atomic():
+        batch = _Batch(channel, now, {(s.sku, s.locale): s for s in orphans})
+        count = sum(1 for snap in orphans if batch.tombstone(snap))
+        batch.flush()
+    return count
+
+
+def _ids_for_skus(skus):
+    found = dict(Product.objects.filter(sku__in=list(skus)).values_list("sku", "pk"))
+    unknown = sorted(set(skus) - set(found))
+    return found, unknown
+
+
+def publish_channel(channel, skus=None, progress=None):
+    """Publish everything in the channel's assortment that passes its gates
+    (or only ``skus``), in batches; products that left the assortment are
+    withdrawn. Returns a summary dict (counts, refusals by sku)."""
+    channel = _channel(channel)
+    now = timezone.now()
+    if skus:
+        found, unknown = _ids_for_skus(skus)
+        outcomes = _run(channel, found.values(), mode="publish", explicit=True, now=now, progress=progress)
+        return _summary(channel, outcomes, unknown_skus=unknown)
+    ids = assortment_ids(channel)
+    leavers = _sweep_ids(channel) - ids
+    outcomes = _run(channel, ids, mode="publish", now=now, progress=progress)
+    outcomes += _run(channel, leavers, mode="refresh", now=now)
+    orphans = _tombstone_orphans(channel, now)
+    return _summary(channel, outcomes, orphan_tombstones=orphans)
+
+
+def publish_due(channels=None, skus=None, progress=None):
+    """What the ``publish`` command runs: on each channel (default: every
+    active one) republish what is published and due (new content, opened
+    windows) and withdraw what is no longer wanted; with ``skus``, publish
+    exactly those products. Returns {channel_code: summary}."""
+    if channels is None:
+        channels = list(Channel.objects.filter(is_active=True).select_related("price_list"))
+    else:
+        channels = [_channel(c) for c in channels]
+    results = {}
+    for channel in channels:
+        now = timezone.now()
+        if skus:
+            found, unknown = _ids_for_skus(skus)
+            outcomes = _run(channel, found.values(), mode="publish", explicit=True, now=now, progress=progress)
+            results[channel.code] = _summary(channel, outcomes, unknown_skus=unknown)
+            continue
+        ids = set(Publication.objects.filter(channel_id=channel.pk).values_list("product_id", flat=True))
+        ids |= _sweep_ids(channel)
+        outcomes = _run(channel, ids, mode="refresh", now=now, progress=progress)
+        orphans = _tombstone_orphans(channel, now)
+        results[channel.code] = _summary(channel, outcomes, orphan_tombstones=orphans)
+    return results
+
+
+def apply_publication_windows(now=None):
+    """The periodic duty: publish what reached publish_from, withdraw what
+    passed publish_until, and rebuild documents whose sale price window or
+    pre-order date turned since they were last published. Returns a short
+    summary (empty when nothing was due)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    price_turned = Exists(
+        Price.objects.filter(product_id=OuterRef("product_id"), price_list_id=OuterRef("channel__price_list_id"))
+        .filter(
+            Q(valid_from__lte=now, valid_from__gt=OuterRef("last_published_at"))
+            | Q(valid_until__lte=now, valid_until__gt=OuterRef("last_published_at"))
+        )
+    )
+    opened = Q(publish_from__lte=now) & (Q(last_published_at__isnull=True) | Q(last_published_at__lt=F("publish_from")))
+    closed = Q(publish_until__lte=now, has_live=True)
+    turned = Q(last_published_at__isnull=False) & (
+        Q(price_turned=True)
+        | Q(product__available_from__lte=today, last_published_at__date__lt=F("product__available_from"))
+    )
+    due = (
+        Publication.objects.filter(is_published=True)
+        .annotate(has_live=has_live_snapshot(), price_turned=price_turned)
+        .filter(opened | closed | turned)
+        .values_list("channel_id", "product_id")
+    )
+    by_channel = {}
+    for channel_id, product_id in due:
+        by_channel.setdefault(channel_id, set()).add(product_id)
+    summary = {}
+    for channel in Channel.objects.filter(pk__in=list(by_channel)).select_related("price_list"):
+        outcomes = _run(channel, by_channel[channel.pk], mode="refresh", now=now, touch=True)
+        result = _summary(channel, outcomes)
+        summary[channel.code] = {k: result[k] for k in ("published", "unchanged", "held", "withdrawn") if result[k]}
+    return summary
+
+
+def refresh_products(product_ids, channels=None):
+    """After truth edits: recompute completeness of ``product_ids`` on every
+    active channel and republish them where they are published (or withdraw
+    them where they should no longer be)."""
+    product_ids = set(product_ids)
+    if not product_ids:
+        return {}
+    if channels is None:
+        channels = list(Channel.objects.filter(is_active=True).select_related("price_list"))
+    engaged = {}
+    for channel_id, product_id in Publication.objects.filter(product_id__in=product_ids).values_list(
+        "channel_id", "product_id",
+    ):
+        engaged.setdefault(channel_id, set()).add(product_id)
+    for channel_id, product_id in ProductSnapshot.objects.filter(
+        product_id__in=product_ids, deleted=False,
+    ).values_list("channel_id", "product_id").distinct().order_by():
+        engaged.setdefault(channel_id, set()).add(product_id)
+    result = {}
+    for channel in channels:
+        ids = engaged.get(channel.pk, set())
+        if ids:
+            result[channel.code] = _summary(channel, _run(channel, ids, mode="refresh"))
+        rest = product_ids - ids
+        if rest:
+            completeness.refresh_completeness(channel=channel, products=rest)
+    return result
+
+
+def refresh_product(product_id):
+    """After an edit of one product (called on commit): completeness on every
+    channel, and republish where it is published and passes the gates."""
+    return refresh_products([product_id])
+
+
+def refresh_channel(channel, progress=None):
+    """After a channel's settings changed: completeness of its assortment and
+    every publication reconciled (documents rebuilt where they changed)."""
+    channel = _channel(channel)
+    completeness.refresh_completeness(channel=channel, progress=progress)
+    return publish_due([channel]).get(channel.code)
+
+
+def withdraw_deleted_product(product):
+    """Tombstones for every live snapshot of a product about to be deleted
+    (pre_delete); the sku stays on the snapshot after the row is gone."""
+    now = timezone.now()
+    live = list(ProductSnapshot.objects.filter(product_id=product.pk, deleted=False).select_related("channel"))
+    by_channel = {}
+    for snap in live:
+        by_channel.setdefault(snap.channel_id, []).append(snap)
+    for snaps in by_channel.values():
+        batch = _Batch(snaps[0].channel, now, {(s.sku, s.locale): s for s in snaps})
+        for snap in snaps:
+            batch.tombstone(snap)
+        batch.flush()
+    return len(live)
