@@ -17,6 +17,7 @@ the record users see, and this module keeps it true:
   whose worker stopped sending heartbeats (killed, out of memory, host lost).
 """
 
+import json
 import logging
 import threading
 import time
@@ -294,6 +295,9 @@ def execute_job(job_id, *, heartbeat=True):
         error = exc
         retry = _record_failure(job, exc, traceback.format_exc())
     else:
+        if result is not None and not isinstance(result, Artifact):
+            # A summary (counts, refusals) is kept in the log for the admin.
+            context.log(_("Result: %(result)s") % {"result": json.dumps(result, default=str, ensure_ascii=False)})
         _record_success(job, result if isinstance(result, Artifact) else None)
     finally:
         if beat:

@@ -50,6 +50,11 @@ def ok(ctx):
     ctx.progress(1, 1)
 
 
+@job_kind("infra_summary")
+def summary(ctx, channel):
+    return {"channel": channel, "published": 3, "refusals": {"SKU-Ő": ["name[fi]"]}}
+
+
 @pytest.mark.django_db(transaction=True)
 def test_progress_is_visible_to_another_connection_while_running():
     gate = _gates["progress"] = Gate()
@@ -175,3 +180,10 @@ def test_recover_stale_jobs_fails_a_job_without_attempts_left():
     # A fake clock far ahead makes even a fresh heartbeat stale.
     fresh = _running_job(timedelta(seconds=1), attempts=3, max_attempts=3)
     assert recover_stale_jobs(now=now + timedelta(hours=1)) == {"requeued": [], "failed": [fresh.pk]}
+
+
+@pytest.mark.django_db
+def test_a_returned_summary_is_kept_in_the_log():
+    job = start_job("infra_summary", {"channel": "web"})
+    assert job.status == Job.Status.SUCCEEDED
+    assert 'Result: {"channel": "web", "published": 3, "refusals": {"SKU-Ő": ["name[fi]"]}}' in job.log
