@@ -33,6 +33,7 @@ answered with 410 by the feed.
 """
 
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -103,34 +104,9 @@ def _announce(channel_id, low, high):
 
 
 def stamp_after_commit(channel_id):
-    """Schedule ``stamp_pending(channel_id)`` once per transaction and channel."""
-    pending = _pending_stamps()
-    if pending is None:  # autocommit: the write is already committed
-        stamp_pending(channel_id)
-        return
-    pending.add(channel_id)
-
-
-def _pending_stamps():
-    """The set of channels to stamp when the current transaction commits,
-    kept on the on-commit callback itself so a rollback discards it too."""
-    if not connection.in_atomic_block:
-        return None
-    for _sids, func, _robust in connection.run_on_commit:
-        if isinstance(func, _StampAfterCommit):
-            return func.channel_ids
-    func = _StampAfterCommit()
-    transaction.on_commit(func)
-    return func.channel_ids
-
-
-class _StampAfterCommit:
-    def __init__(self):
-        self.channel_ids = set()
-
-    def __call__(self):
-        for channel_id in sorted(self.channel_ids):
-            stamp_pending(channel_id)
+    """Stamp the channel once the current transaction has committed (at once
+    in autocommit mode, where the write is already committed)."""
+    transaction.on_commit(partial(stamp_pending, channel_id))
 
 
 def prune_tombstones(now=None):

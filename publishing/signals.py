@@ -56,9 +56,12 @@ class _RefreshAfterCommit:
     def __init__(self):
         self.product_ids = set()
         self.channel_ids = set()
+        self.done = False
 
     def __call__(self):
         from . import services
+
+        self.done = True
 
         try:
             for channel in Channel.objects.filter(pk__in=self.channel_ids).select_related("price_list"):
@@ -75,8 +78,8 @@ class _RefreshAfterCommit:
 
 def _current_refresh():
     if connection.in_atomic_block:
-        for _sids, func, _robust in connection.run_on_commit:
-            if isinstance(func, _RefreshAfterCommit):
+        for _sids, func, _robust in reversed(connection.run_on_commit):
+            if isinstance(func, _RefreshAfterCommit) and not func.done:
                 return func, False
     func = _RefreshAfterCommit()
     return func, True
