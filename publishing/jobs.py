@@ -32,7 +32,6 @@ from django.db import connection, transaction
 from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Concat
 from django.utils import timezone, translation
-from django.utils.module_loading import autodiscover_modules, module_has_submodule
 from django.utils.translation import gettext as _
 
 from publishing.models import Artifact, Job
@@ -96,23 +95,27 @@ def _qualname(fn):
 def load_job_kinds():
     """Import every ``job_kinds`` module: in each app and in each app's
     sub-packages (``publishing/pdf/job_kinds.py``), so that the worker knows
-    every kind without a central list to keep in step."""
+    every kind without a central list to keep in step. A module that fails to
+    import is logged and skipped: its kinds are unknown, the others work."""
     global _kinds_loaded
     if _kinds_loaded:
         return
     with _load_lock:
         if _kinds_loaded:
             return
-        autodiscover_modules("job_kinds")
         for app_config in apps.get_app_configs():
-            for candidate in sorted(Path(app_config.path).glob("*/job_kinds.py")):
-                package = f"{app_config.name}.{candidate.parent.name}"
+            root = Path(app_config.path)
+            modules = [app_config.name] if (root / "job_kinds.py").is_file() else []
+            modules += [
+                f"{app_config.name}.{candidate.parent.name}"
+                for candidate in sorted(root.glob("*/job_kinds.py"))
+                if (candidate.parent / "__init__.py").is_file()
+            ]
+            for package in modules:
                 try:
-                    package_module = import_module(package)
-                except ImportError:
-                    continue
-                if module_has_submodule(package_module, "job_kinds"):
                     import_module(f"{package}.job_kinds")
+                except Exception:
+                    logger.exception("job kinds of %s could not be loaded", package)
         _kinds_loaded = True
 
 
