@@ -1,0 +1,79 @@
+"""The cursor guarantee under concurrent publishers (PostgreSQL only: SQLite
+serialises writers, so the race cannot happen there)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
+
+from publishing.models import ProductSnapshot
+from publishing.services import publish
+
+from .helpers import make_channel, make_complete_product
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: concurrent writers"),
+]
+
+
+def read_since(channel, cursor):
+    """What a feed reader sees: stamped rows above its cursor, in order."""
+    rows = list(
+        ProductSnapshot.objects.filter(channel=channel, locale="en", seq__gt=cursor)
+        .order_by("seq").values_list("sku", "seq")
+    )
+    return rows, (rows[-1][1] if rows else cursor)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_publish_that_commits_late_is_still_seen_above_the_cursor():
+    channel = make_channel("web", languages=("en",))
+    first = make_complete_product(sku="A-FIRST", names={"en": "First"})
+    second = make_complete_product(sku="B-SECOND", names={"en": "Second"})
+    a_written, a_may_commit = threading.Event(), threading.Event()
+    errors = []
+
+    def publisher_a():
+        try:
+            with transaction.atomic():
+                publish(first, channel)  # A's snapshot row is written first …
+                a_written.set()
+                assert a_may_commit.wait(30)
+            # … but A commits only after B committed and a reader moved on.
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=publisher_a)
+    thread.start()
+    try:
+        assert a_written.wait(30)
+
+        def publisher_b():
+            try:
+                publish(second, channel)  # commits (and is stamped) while A is open
+            except Exception as exc:  # pragma: no cover
+                errors.append(exc)
+            finally:
+                connections.close_all()
+
+        b = threading.Thread(target=publisher_b)
+        b.start()
+        b.join(30)
+        assert not b.is_alive()
+
+        seen, cursor = read_since(channel, 0)
+        assert [sku for sku, _ in seen] == ["B-SECOND"]
+        # A's row exists (uncommitted) but has no number a reader could pass.
+    finally:
+        a_may_commit.set()
+        thread.join(30)
+    assert not errors, errors
+
+    seen_later, cursor_later = read_since(channel, cursor)
+    assert [sku for sku, _ in seen_later] == ["A-FIRST"]
+    assert cursor_later > cursor
+    everything = {sku for sku, _ in read_since(channel, 0)[0]}
+    assert everything == {"A-FIRST", "B-SECOND"}
