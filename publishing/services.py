@@ -387,6 +387,23 @@ def unpublish(product, channel, *, user=None):
     return outcome
 
 
+def unpublish_products(products, channel, *, user=None):
+    """Withdraw several products from a channel at once; returns [Outcome]."""
+    channel = _channel(channel)
+    ids = [p.pk for p in products]
+    with transaction.atomic():
+        existing = set(
+            Publication.objects.filter(channel=channel, product_id__in=ids).values_list("product_id", flat=True)
+        )
+        Publication.objects.filter(channel=channel, product_id__in=ids).update(is_published=False, blocked_reason="")
+        Publication.objects.bulk_create([
+            Publication(product_id=pk, channel=channel, is_published=False) for pk in ids if pk not in existing
+        ])
+        outcomes = _run(channel, ids, mode="refresh")
+    logger.info("unpublish %d products on %s by %s", len(ids), channel.code, getattr(user, "pk", None))
+    return outcomes
+
+
 def _sweep_ids(channel, product_ids=None):
     """Products with live snapshots on the channel (to withdraw leavers)."""
     rows = ProductSnapshot.objects.filter(channel_id=channel.pk, deleted=False, product__isnull=False)

@@ -102,7 +102,7 @@ class ChannelSequence(models.Model):
 
     channel = models.OneToOneField(Channel, primary_key=True, related_name="sequence", on_delete=models.CASCADE)
     last_seq = models.BigIntegerField(default=0)
-    # Cursors at or below this were issued before pruned tombstones: 410.
+    # A cursor below this may have missed a pruned tombstone: the feed answers 410.
     horizon = models.BigIntegerField(default=0)
 
 

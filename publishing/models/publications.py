@@ -25,6 +25,7 @@ class Publication(models.Model):
             models.UniqueConstraint(fields=["product", "channel"], name="unique_publication"),
         ]
         indexes = [models.Index(fields=["channel", "is_published"])]
+        permissions = [("publish_product", _("Can publish and unpublish products on channels"))]
 
     def __str__(self):
         return f"{self.product_id}@{self.channel_id}"

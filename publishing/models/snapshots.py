@@ -10,7 +10,8 @@ class ProductSnapshot(models.Model):
     ``seq`` is the feed position; it is stamped after the publishing
     transaction commits (see publishing/sequencing.py), so a change is never
     visible below a cursor a client already holds. A tombstone keeps its row
-    with ``deleted`` set and an empty document.
+    with ``deleted`` set; its document is only ``sku``, ``deleted``,
+    ``locale`` and ``updated_at`` (publishing.documents.tombstone_document).
     """
 
     channel = models.ForeignKey("publishing.Channel", related_name="snapshots", on_delete=models.CASCADE)
