@@ -187,3 +187,79 @@ def test_a_returned_summary_is_kept_in_the_log():
     job = start_job("infra_summary", {"channel": "web"})
     assert job.status == Job.Status.SUCCEEDED
     assert 'Result: {"channel": "web", "published": 3, "refusals": {"SKU-Ő": ["name[fi]"]}}' in job.log
+
+
+@job_kind("infra_silent")
+def silent(ctx, key):
+    gate = _gates[key]
+    gate.reached.put("started")
+    gate.proceed.get(timeout=30)  # a long step that reports nothing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_heartbeat_thread_keeps_a_silent_job_fresh(settings):
+    from publishing.jobs import execute_job
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.PIM_JOB_HEARTBEAT_SECONDS = 0.1
+    gate = _gates["silent"] = Gate()
+    job = start_job("infra_silent", {"key": "silent"})
+    assert job.status == Job.Status.QUEUED
+
+    def run():
+        try:
+            execute_job(job.pk, heartbeat=True)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        gate.reached.get(timeout=30)
+        first = Job.objects.get(pk=job.pk).heartbeat_at
+        deadline = timezone.now() + timedelta(seconds=10)
+        while Job.objects.get(pk=job.pk).heartbeat_at == first and timezone.now() < deadline:
+            threading.Event().wait(0.05)
+        assert Job.objects.get(pk=job.pk).heartbeat_at > first
+        assert recover_stale_jobs(stale_after=timedelta(seconds=5)) == {"requeued": [], "failed": []}
+    finally:
+        gate.proceed.put(True)
+        thread.join(timeout=30)
+    assert Job.objects.get(pk=job.pk).status == Job.Status.SUCCEEDED
+
+
+@pytest.mark.django_db
+def test_a_retry_on_the_database_backend_waits_before_running_again(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from publishing.jobs import execute_job
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.PIM_JOB_RETRY_DELAY_SECONDS = 10
+    job = start_job("infra_flaky", {"key": "delayed", "failures": 5}, max_attempts=3)
+    first_task = job.task_id
+    before = timezone.now()
+    with pytest.raises(ValueError):
+        execute_job(job.pk, heartbeat=False)  # what the worker does with the task
+    job.refresh_from_db()
+    assert job.status == Job.Status.QUEUED and job.attempts == 1
+    assert job.task_id and job.task_id != first_task
+    retry = DBTaskResult.objects.get(pk=job.task_id)
+    assert before + timedelta(seconds=9) < retry.run_after < timezone.now() + timedelta(seconds=11)
+    with pytest.raises(ValueError):
+        execute_job(job.pk, heartbeat=False)
+    job.refresh_from_db()
+    second_retry = DBTaskResult.objects.get(pk=job.task_id)
+    assert second_retry.run_after > timezone.now() + timedelta(seconds=18)  # doubled
+
+
+@pytest.mark.django_db
+def test_a_duplicate_task_does_not_run_a_job_twice():
+    from publishing.jobs import execute_job
+
+    job = start_job("infra_ok")
+    assert job.status == Job.Status.SUCCEEDED and job.attempts == 1
+    assert execute_job(job.pk) is None
+    assert execute_job(10**9) is None  # deleted meanwhile
+    job.refresh_from_db()
+    assert job.attempts == 1
