@@ -37,7 +37,8 @@ def _alive(pid):
 
 
 @pytest.mark.slow
-def test_serve_runs_site_worker_and_scheduler_and_stops_them_on_sigterm(shared_database, tmp_path):
+def test_serve_runs_site_worker_and_scheduler_and_stops_them_on_sigterm(shared_database, tmp_path, django_user_model):
+    django_user_model.objects.create_superuser("chief", password="a-long-random-password")
     port = _free_port()
     log_path = tmp_path / "serve.log"
     env = {**os.environ, "DATABASE_URL": shared_database, "PIM_TASKS_BACKEND": "db", "PIM_DEBUG": "1",
@@ -54,6 +55,7 @@ def test_serve_runs_site_worker_and_scheduler_and_stops_them_on_sigterm(shared_d
         output = wait_for(banner, timeout=60, message="the serve banner")
         assert f"http://127.0.0.1:{port}/admin/" in output
         assert f"http://127.0.0.1:{port}/api/docs/" in output
+        assert "changepassword chief" in output
         pids = {name: int(pid) for name, pid in re.findall(r"^\s+(worker|scheduler)\s+pid (\d+)", output, re.M)}
         assert set(pids) == {"worker", "scheduler"}
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=10) as response:

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from pim.management.commands.bootstrap import manage_py
+
 STOP_TIMEOUT = 10.0
 
 
@@ -115,9 +117,24 @@ class Command(BaseCommand):
             lines.append(f"  {_(name):<10} pid {process.pid}")
         if backend != "db":
             lines.append(_("  Jobs use the %(backend)s backend: no embedded worker started.") % {"backend": backend})
+        admin_name = self._first_admin()
+        if admin_name:
+            lines.append(_("  Log in as %(name)s (password printed by bootstrap; reset it with: %(command)s)") % {
+                "name": admin_name, "command": f"{manage_py()} changepassword {admin_name}",
+            })
         lines.append(_("Press Ctrl+C to stop."))
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
         self.stdout.flush()
+
+    def _first_admin(self):
+        from django.contrib.auth import get_user_model
+
+        User = get_user_model()
+        try:
+            return (User.objects.filter(is_superuser=True, is_active=True).order_by("pk")
+                    .values_list(User.USERNAME_FIELD, flat=True).first())
+        except Exception:  # not migrated yet: the banner is still useful
+            return None
 
     def _supervise(self):
         while not self.stopping:
