@@ -89,3 +89,23 @@ def test_the_project_duties_are_declared():
         "publishing.feed.webhooks.deliver_due": 30,
         "publishing.jobs.recover_stale_jobs": 60,
     }
+
+
+def test_run_scheduler_lists_and_runs_once(monkeypatch):
+    from io import StringIO
+
+    import pytest
+    from django.core.management import call_command
+
+    from pim.management.commands import run_scheduler
+
+    out = StringIO()
+    call_command("run_scheduler", "--list", stdout=out)
+    assert "publishing.jobs.recover_stale_jobs" in out.getvalue()
+
+    calls.clear()
+    monkeypatch.setattr(run_scheduler, "Scheduler", lambda: _scheduler()[0])
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("run_scheduler", "--once", stdout=StringIO(), stderr=StringIO())
+    assert exit_info.value.code == 1  # the exploding duty is reported
+    assert calls == ["tick", "slow", "explode"]
