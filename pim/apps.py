@@ -4,15 +4,18 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def _ensure_roles_after_migrate(sender, app_config=None, using="default", apps=None, **kwargs):
-    # Permissions are created per app by post_migrate too, and this app runs
-    # before catalog and publishing: create them all first, then the roles.
+def _ensure_roles_after_migrate(sender, using="default", **kwargs):
+    # post_migrate is sent once per app that has models (pim has none); the
+    # roles need every app's permissions, so act on the last one only.
     from django.apps import apps as live_apps
     from django.contrib.auth.management import create_permissions
 
     from pim.roles import ensure_roles
 
-    for config in live_apps.get_app_configs():
+    with_models = [config for config in live_apps.get_app_configs() if config.models_module is not None]
+    if not with_models or sender is not with_models[-1]:
+        return
+    for config in with_models:  # idempotent; covers handlers that ran in another order
         create_permissions(config, verbosity=0, using=using)
     ensure_roles(using=using)
 
@@ -22,4 +25,4 @@ class PimConfig(AppConfig):
     verbose_name = "PIM hub"
 
     def ready(self):
-        post_migrate.connect(_ensure_roles_after_migrate, sender=self, dispatch_uid="pim.ensure_roles")
+        post_migrate.connect(_ensure_roles_after_migrate, dispatch_uid="pim.ensure_roles")

@@ -127,3 +127,16 @@ def test_bootstrap_explains_a_missing_demo_command(monkeypatch):
     out = StringIO()
     call_command("bootstrap", stdout=out)
     assert "load_demo_catalog command is not available" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_post_migrate_restores_roles_and_grants_permissions_created_later():
+    from django.core.management.sql import emit_post_migrate_signal
+
+    Group.objects.filter(name__in=ROLE_NAMES).delete()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert set(Group.objects.filter(name__in=ROLE_NAMES).values_list("name", flat=True)) == ROLE_NAMES
+    assert "catalog.change_product" in _perms("Editor")
+    # Added by a migration after pim's own (Meta.permissions): joins its roles.
+    assert "publishing.publish_product" in _perms("Reviewer/Publisher")
+    assert "publishing.publish_product" in _perms("Channel manager")
