@@ -38,7 +38,7 @@ def test_worker_process_runs_a_job_and_reports_progress(start_worker):
 
 @pytest.mark.slow
 def test_killed_worker_leaves_a_running_job_that_recovery_requeues(start_worker):
-    job = start_job("selftest", {"steps": 15, "delay": 0.2}, max_attempts=2)
+    job = start_job("selftest", {"steps": 25, "delay": 0.2}, max_attempts=2)
     first = start_worker()
     wait_for(lambda: _job(job.pk).progress >= 10, timeout=60,
              message=f"the job to make progress; worker said:\n{first.output()}")
