@@ -8,6 +8,7 @@ short form (Bulgarian writes кг, мм, Вт).
 """
 
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency, format_decimal
@@ -88,6 +89,11 @@ def format_number(value, language, decimal_places=0):
     number = _as_decimal(value)
     if number is None:
         return str(value)
+    return _format_number(number, language, decimal_places)
+
+
+@lru_cache(maxsize=20000)  # catalogs repeat the same values a lot
+def _format_number(number, language, decimal_places):
     number, places = _quantize(number, decimal_places)
     pattern = "#,##0" + ("." + "0" * places if places else "")
     return format_decimal(number, format=pattern, locale=babel_locale(language))
@@ -109,6 +115,14 @@ def unit_symbol(unit, language):
 
 def format_measurement(value, unit, language, decimal_places=0):
     """A number with its unit for display: "1,5 kg" (fi), "1.5 kg" (en), "1,5 кг" (ru)."""
+    number = _as_decimal(value)
+    if number is None:
+        return str(value)
+    return _format_measurement(number, unit, language, decimal_places)
+
+
+@lru_cache(maxsize=20000)
+def _format_measurement(value, unit, language, decimal_places):
     number = format_number(value, language, decimal_places)
     if not unit:
         return number

@@ -20,6 +20,7 @@ import hashlib
 import json
 import re
 from decimal import Decimal
+from functools import lru_cache
 from itertools import islice
 from types import SimpleNamespace
 from urllib.parse import quote
@@ -29,10 +30,9 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from catalog.models import (
-    AttributeOption, AttributeValue, Category, Price, Product, ProductImage, ProductRelation,
-    Stock, Variant,
+    Attribute, AttributeOption, AttributeValue, Category, Price, Product, ProductImage, ProductRelation,
+    Stock, Store, Variant,
 )
-from catalog.models import Attribute
 from pim.formatting import (
     format_boolean, format_date, format_measurement, format_number, money_amount,
 )
@@ -70,14 +70,23 @@ def _default_rendition_plan(image_file):
     return plan
 
 
-def rendition_plan(image_file):
-    """The renditions of an image file: the catalog's images module decides
-    when it offers ``rendition_plan``; this module's own plan otherwise."""
+@lru_cache(maxsize=1)
+def _plan_function():
     try:
         from catalog.images import rendition_plan as catalog_plan
     except ImportError:
-        return _default_rendition_plan(image_file)
-    return catalog_plan(image_file)
+        return _default_rendition_plan
+    return catalog_plan
+
+
+def rendition_plan(image_file):
+    """The renditions of an image file: the catalog's images module decides
+    when it offers ``rendition_plan``; this module's own plan otherwise.
+    Cached on the instance (many products share one file)."""
+    plan = getattr(image_file, "_doc_plan", None)
+    if plan is None:
+        plan = image_file._doc_plan = list(_plan_function()(image_file))
+    return plan
 
 
 # --- Languages --------------------------------------------------------------
@@ -86,7 +95,7 @@ def fallback_languages(locale):
     """The languages a text may fall back to for ``locale``, in order."""
     config = settings.PARLER_LANGUAGES.get("default", {})
     fallbacks = config.get("fallbacks") or [settings.LANGUAGE_CODE]
-    return [code for code in fallbacks if code != locale]
+    return tuple(code for code in fallbacks if code != locale)
 
 
 def is_blank(text):
@@ -164,19 +173,57 @@ def allows_fallback(ctx, locale):
 
 # --- The loading plan -----------------------------------------------------------
 
+def _attach_translations(model, instances_by_id):
+    """Load the translations of many shared rows (attributes, options,
+    stores, categories) once and hand every instance its table."""
+    ids = list(instances_by_id)
+    table = {}
+    translation_model = model._parler_meta.root_model
+    for start in range(0, len(ids), 5000):  # below SQLite's variable limit
+        for row in translation_model.objects.filter(master_id__in=ids[start:start + 5000]):
+            table.setdefault(row.master_id, {})[row.language_code] = row
+    for pk, instances in instances_by_id.items():
+        rows = table.get(pk, {})
+        for instance in instances:
+            instance._doc_translations = rows
+
+
+def attach_shared(products):
+    """After the prefetch: translations of shared rows in one query per model
+    (instead of one copy per product), and each category's ancestor chain
+    (``_path_nodes``), at any tree depth."""
+    attributes, options, stores, categories = {}, {}, {}, {}
+    for product in products:
+        for value in product.attribute_values.all():
+            attributes.setdefault(value.attribute_id, []).append(value.attribute)
+            if value.option_id:
+                options.setdefault(value.option_id, []).append(value.option)
+            for option in value.options.all():
+                options.setdefault(option.pk, []).append(option)
+        for variant in product.variants.all():
+            for option in variant.axis_values.all():
+                options.setdefault(option.pk, []).append(option)
+                attributes.setdefault(option.attribute_id, []).append(option.attribute)
+        for row in product.stock.all():
+            stores.setdefault(row.store_id, []).append(row.store)
+        for category in product.categories.all():
+            categories.setdefault(category.pk, []).append(category)
+    codes = {code for group in categories.values() for code in group[0].ancestor_codes()}
+    nodes = {c.code: c for c in Category.objects.filter(code__in=codes)} if codes else {}
+    for node in nodes.values():
+        categories.setdefault(node.pk, []).append(node)
+    for group in categories.values():
+        for category in group:
+            category._path_nodes = [nodes[code] for code in category.ancestor_codes() if code in nodes]
+    _attach_translations(Attribute, attributes)
+    _attach_translations(AttributeOption, options)
+    _attach_translations(Store, stores)
+    _attach_translations(Category, categories)
+
+
 def attach_category_paths(products):
-    """Give every prefetched category its ancestor chain (``_path_nodes``) in
-    two queries for the whole batch, at any tree depth."""
-    categories = [c for p in products for c in p.categories.all()]
-    codes = {code for c in categories for code in c.ancestor_codes()}
-    if not codes:
-        return
-    nodes = {
-        c.code: c
-        for c in Category.objects.filter(code__in=codes).prefetch_related("translations")
-    }
-    for category in categories:
-        category._path_nodes = [nodes[code] for code in category.ancestor_codes() if code in nodes]
+    """Category ancestor chains for products loaded some other way."""
+    attach_shared(products)
 
 
 class DocumentQuerySet(QuerySet):
@@ -185,7 +232,7 @@ class DocumentQuerySet(QuerySet):
 
     def _prefetch_related_objects(self):
         super()._prefetch_related_objects()
-        attach_category_paths(self._result_cache)
+        attach_shared(self._result_cache)
 
     def _iterator(self, use_chunked_fetch, chunk_size):
         if chunk_size is None:
@@ -194,7 +241,7 @@ class DocumentQuerySet(QuerySet):
         iterator = iter(self._iterable_class(self, chunked_fetch=use_chunked_fetch, chunk_size=chunk_size))
         while results := list(islice(iterator, chunk_size)):
             prefetch_related_objects(results, *self._prefetch_related_lookups)
-            attach_category_paths(results)
+            attach_shared(results)
             yield from results
 
 
@@ -215,23 +262,15 @@ def document_queryset(channel=None):
         overrides = TextOverride.objects.filter(channel_id=ctx.channel_id)
     lookups = [
         "translations",
-        Prefetch("categories", queryset=Category.objects.prefetch_related("translations")),
+        "categories",
         Prefetch(
             "attribute_values",
-            queryset=AttributeValue.objects.select_related("attribute", "option").prefetch_related(
-                "attribute__translations", "option__translations",
-                Prefetch("options", queryset=AttributeOption.objects.prefetch_related("translations")),
-            ),
+            queryset=AttributeValue.objects.select_related("attribute", "option").prefetch_related("options"),
         ),
         Prefetch(
             "variants",
             queryset=Variant.objects.filter(is_active=True).prefetch_related(
-                Prefetch(
-                    "axis_values",
-                    queryset=AttributeOption.objects.select_related("attribute").prefetch_related(
-                        "translations", "attribute__translations",
-                    ),
-                ),
+                Prefetch("axis_values", queryset=AttributeOption.objects.select_related("attribute")),
             ),
         ),
         Prefetch(
@@ -241,8 +280,7 @@ def document_queryset(channel=None):
         Prefetch("prices", queryset=prices.order_by("variant_id", "valid_from", "id")),
         Prefetch(
             "stock",
-            queryset=Stock.objects.filter(store__is_active=True)
-            .select_related("store").prefetch_related("store__translations"),
+            queryset=Stock.objects.filter(store__is_active=True).select_related("store"),
         ),
         Prefetch(
             "relations",
