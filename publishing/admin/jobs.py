@@ -41,6 +41,15 @@ def artifact_download_url(artifact):
     return reverse("admin:publishing_artifact_download", args=[artifact.pk])
 
 
+def message_job_started(request, job):
+    """For admin actions that start a job: a message linking to its live page."""
+    url = reverse("admin:publishing_job_change", args=[job.pk])
+    text = _("Job %(kind)s #%(id)s: %(status)s.") % {"kind": job.kind, "id": job.pk,
+                                                     "status": job.get_status_display()}
+    level = messages.ERROR if job.status == Job.Status.FAILED else messages.INFO
+    messages.add_message(request, level, format_html('<a href="{}">{}</a>', url, text))
+
+
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
     list_display = ("id", "kind", "status", "progress_bar", "attempts_display", "created_by", "created_at",

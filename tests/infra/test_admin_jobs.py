@@ -104,3 +104,20 @@ def test_artifact_download_needs_view_permission(client):
     assert client.get(f"/admin/publishing/artifact/{artifact.pk}/download/").status_code == 404
     staff.groups.add(Group.objects.get(name="Print team"))
     assert client.get(f"/admin/publishing/artifact/{artifact.pk}/download/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_message_job_started_links_to_the_job(rf, admin_user):
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from publishing.admin.jobs import message_job_started
+
+    request = rf.get("/admin/")
+    request.user = admin_user
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    job = start_job("selftest", {"steps": 1, "delay": 0})
+    message_job_started(request, job)
+    [message] = list(request._messages)
+    assert f'href="/admin/publishing/job/{job.pk}/change/"' in str(message)
+    assert "Succeeded" in str(message)
