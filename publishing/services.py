@@ -365,7 +365,7 @@ def publish(product, channel, *, user=None):
     """
     channel = _channel(channel)
     outcome = _run(channel, [product.pk], mode="publish", explicit=True)[0]
-    logger.info("publish %s on %s by %s: %s", product.sku, channel.code, getattr(user, "pk", None), outcome.state)
+    logger.debug("publish %s on %s by %s: %s", product.sku, channel.code, getattr(user, "pk", None), outcome.state)
     if outcome.state == "refused" or (outcome.state == "held" and outcome.missing):
         raise PublishRefused(product.sku, channel.code, outcome.reason, outcome.missing)
     if outcome.state == "withdrawn" and outcome.reason:
@@ -383,7 +383,7 @@ def unpublish(product, channel, *, user=None):
         if not created and (publication.is_published or publication.blocked_reason):
             Publication.objects.filter(pk=publication.pk).update(is_published=False, blocked_reason="")
         outcome = _run(channel, [product.pk], mode="refresh")[0]
-    logger.info("unpublish %s on %s by %s: %s", product.sku, channel.code, getattr(user, "pk", None), outcome.tombstoned)
+    logger.debug("unpublish %s on %s by %s: %s", product.sku, channel.code, getattr(user, "pk", None), outcome.tombstoned)
     return outcome
 
 
@@ -400,7 +400,7 @@ def unpublish_products(products, channel, *, user=None):
             Publication(product_id=pk, channel=channel, is_published=False) for pk in ids if pk not in existing
         ])
         outcomes = _run(channel, ids, mode="refresh")
-    logger.info("unpublish %d products on %s by %s", len(ids), channel.code, getattr(user, "pk", None))
+    logger.debug("unpublish %d products on %s by %s", len(ids), channel.code, getattr(user, "pk", None))
     return outcomes
 
 
