@@ -193,9 +193,9 @@ def _enqueue(job_id, delay=None):
         except ImportError:  # pragma: no cover - the db backend is a requirement
             DatabaseBackend = ()
         same_transaction = isinstance(backend, DatabaseBackend)
+    # A retry gets a new task: forget the previous id first.
+    Job.objects.filter(pk=job_id).update(task_id="")
     if same_transaction:
-        # A retry gets a new task: forget the previous id first.
-        Job.objects.filter(pk=job_id).update(task_id="")
         send()
     else:
         transaction.on_commit(send)

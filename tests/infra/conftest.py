@@ -8,9 +8,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
+from django_tasks.backends.base import BaseTaskBackend
 from django.conf import settings as django_settings
 from django.db import connections
 
@@ -128,3 +130,15 @@ def wait_for(predicate, timeout=60, interval=0.05, message="condition"):
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+
+
+class RecordingBackend(BaseTaskBackend):
+    """A stand-in for a queue outside the database (Redis): records what it is
+    given instead of running it."""
+
+    enqueued = []
+
+    def enqueue(self, task, args, kwargs):
+        self.validate_task(task)
+        RecordingBackend.enqueued.append((task.module_path, tuple(args)))
+        return SimpleNamespace(id=f"recorded-{len(RecordingBackend.enqueued)}")

@@ -263,3 +263,18 @@ def test_a_duplicate_task_does_not_run_a_job_twice():
     assert execute_job(10**9) is None  # deleted meanwhile
     job.refresh_from_db()
     assert job.attempts == 1
+
+
+@pytest.mark.django_db
+def test_a_queue_outside_the_database_gets_the_job_only_after_commit(settings, django_capture_on_commit_callbacks):
+    from .conftest import RecordingBackend
+
+    settings.TASKS = {"default": {"BACKEND": "tests.infra.conftest.RecordingBackend"}}
+    RecordingBackend.enqueued.clear()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        job = start_job("infra_ok")
+        assert RecordingBackend.enqueued == []  # the job row is not committed yet
+    assert len(callbacks) == 1
+    assert RecordingBackend.enqueued == [("publishing.tasks.run_job", (job.pk,))]
+    job.refresh_from_db()
+    assert job.task_id
