@@ -10,8 +10,6 @@ without editing this file.
 
 from fnmatch import fnmatch
 
-from django.utils.translation import gettext_lazy as _
-
 EDITOR = "Editor"
 TRANSLATOR = "Translator"
 PUBLISHER = "Reviewer/Publisher"
@@ -28,8 +26,8 @@ PRINT_MODELS = ("campaign*", "brochure*", "shortlink*", "qr*", "scan*", "label*"
 # Each rule: (app label, model name patterns, actions). Custom permissions
 # (``extra``) are granted when a model declares them.
 ROLES = {
+    # Keeps the product truth: products, variants, images, prices, stock.
     EDITOR: {
-        "description": _("Keeps the product truth: products, variants, images, prices, stock."),
         "rules": [
             ("catalog", ("*",), VIEW),
             ("catalog", ("product", "variant", "attributevalue", "productimage", "imagefile",
@@ -38,8 +36,8 @@ ROLES = {
         ],
         "extra": ("catalog.submit_product",),
     },
+    # Translates names, descriptions, labels and alt texts.
     TRANSLATOR: {
-        "description": _("Translates names, descriptions, labels and alt texts."),
         "rules": [
             ("catalog", ("*",), VIEW),
             ("catalog", ("product", "category", "brand", "attribute", "attributeoption", "family",
@@ -49,8 +47,8 @@ ROLES = {
         ],
         "extra": (),
     },
+    # Reviews and approves edits and publishes them to channels.
     PUBLISHER: {
-        "description": _("Reviews and approves edits and publishes them to channels."),
         "rules": [
             ("catalog", ("*",), VIEW),
             ("catalog", ("product",), EDIT),
@@ -61,8 +59,8 @@ ROLES = {
         ],
         "extra": ("catalog.approve_product", "catalog.review_product", "publishing.publish_product"),
     },
+    # Configures channels, their languages, tokens, webhooks and overrides.
     CHANNEL_MANAGER: {
-        "description": _("Configures channels, their languages, tokens, webhooks and overrides."),
         "rules": [
             ("catalog", ("*",), VIEW),
             ("catalog", ("pricelist", "price", "store"), ALL),
@@ -73,8 +71,8 @@ ROLES = {
         ],
         "extra": ("publishing.publish_product",),
     },
+    # Makes catalogs, brochures and labels; downloads the print files.
     PRINT_TEAM: {
-        "description": _("Makes catalogs, brochures and labels; downloads the print files."),
         "rules": [
             ("catalog", ("product", "variant", "category", "brand", "productimage", "imagefile",
                          "store", "stock", "price", "pricelist"), VIEW),

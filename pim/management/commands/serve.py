@@ -113,8 +113,9 @@ class Command(BaseCommand):
             f"  {_('admin'):<10} {base_url}/admin/",
             f"  {_('API docs'):<10} {base_url}/api/docs/",
         ]
+        labels = {"worker": _("worker"), "scheduler": _("scheduler")}
         for name, process in self.children[1:]:
-            lines.append(f"  {_(name):<10} pid {process.pid}")
+            lines.append(f"  {labels[name]:<10} pid {process.pid}")
         if backend != "db":
             lines.append(_("  Jobs use the %(backend)s backend: no embedded worker started.") % {"backend": backend})
         admin_name = self._first_admin()
