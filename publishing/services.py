@@ -213,7 +213,7 @@ def _reconcile(batch, product, publication, gate, outcome, *, touch=False):
             if batch.tombstone(snap):
                 outcome.tombstoned.append(snap.locale)
         scheduled = wanted and publication.publish_from and now < publication.publish_from
-        outcome.state = "scheduled" if scheduled else "withdrawn"
+        outcome.state = "scheduled" if scheduled else ("withdrawn" if outcome.tombstoned else "skipped")
         if publication is not None and publication.blocked_reason:
             publication.blocked_reason = ""
             batch.save_publication(publication)
@@ -222,7 +222,8 @@ def _reconcile(batch, product, publication, gate, outcome, *, touch=False):
         for snap in batch.live(product.sku):
             if batch.tombstone(snap):
                 outcome.tombstoned.append(snap.locale)
-        outcome.state, outcome.reason = "withdrawn", gate.reason
+        outcome.state = "withdrawn" if outcome.tombstoned else "skipped"
+        outcome.reason = gate.reason
         _set_blocked(batch, publication, gate.reason)
         return outcome
     if gate.kind:
@@ -368,7 +369,7 @@ def publish(product, channel, *, user=None):
     logger.debug("publish %s on %s by %s: %s", product.sku, channel.code, getattr(user, "pk", None), outcome.state)
     if outcome.state == "refused" or (outcome.state == "held" and outcome.missing):
         raise PublishRefused(product.sku, channel.code, outcome.reason, outcome.missing)
-    if outcome.state == "withdrawn" and outcome.reason:
+    if outcome.state in ("withdrawn", "skipped") and outcome.reason:
         raise PublishRefused(product.sku, channel.code, outcome.reason)
     return outcome
 

@@ -266,3 +266,22 @@ def test_stamp_sweep_and_tombstone_pruning(committed, settings):
     assert prune_tombstones(now=timezone.now() + timedelta(days=31)) == 1
     assert ChannelSequence.objects.get(channel=channel).horizon == 2
     assert not ProductSnapshot.objects.exists()
+
+
+@pytest.mark.django_db
+def test_narrowing_a_channel_assortment_withdraws_the_leavers(committed):
+    tools, garden = make_category("tools"), make_category("garden")
+    channel = make_channel("web", languages=("en",))
+    drill = make_complete_product(categories=[tools])
+    rake = make_complete_product(categories=[garden])
+    with committed():
+        publish_channel(channel)
+    assert ProductSnapshot.objects.filter(channel=channel, deleted=False).count() == 2
+    with committed():  # the channel now carries tools only: a background refresh withdraws the rake
+        channel.categories.add(tools)
+    assert snapshots(channel, rake.sku)["en"].deleted
+    assert not snapshots(channel, drill.sku)["en"].deleted
+    assert "assortment" in Publication.objects.get(product=rake).blocked_reason
+    with committed():
+        result = publish_due([channel])
+    assert result[channel.code]["withdrawn"] == 0 and result[channel.code]["documents_written"] == 0
