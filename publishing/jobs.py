@@ -22,6 +22,7 @@ import logging
 import threading
 import time
 import traceback
+import uuid
 from datetime import timedelta
 from importlib import import_module
 from pathlib import Path
@@ -416,7 +417,49 @@ def recover_stale_jobs(now=None, stale_after=None):
                 _enqueue(job.pk)
         outcome["requeued" if retry else "failed"].append(job_id)
         logger.warning("job %s: stale, %s", job_id, "requeued" if retry else "failed")
+    outcome["requeued"] += _requeue_orphans(cutoff)
     return outcome
+
+
+def _requeue_orphans(cutoff):
+    """Queued jobs whose database task can no longer run them: the worker
+    took the task and died before the job was marked running. Only the
+    database backend can be asked; the job gets a fresh task."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    from publishing.tasks import run_job
+
+    if not isinstance(run_job.get_backend(), DatabaseBackend):
+        return []
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = list(
+        Job.objects.filter(status=Job.Status.QUEUED)
+        .filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
+        .values_list("pk", "task_id")
+    )
+    if not waiting:
+        return []
+    ready = {
+        str(pk) for pk in DBTaskResult.objects.filter(
+            pk__in=[task_id for _pk, task_id in waiting if _is_uuid(task_id)], status=TaskResultStatus.READY,
+        ).values_list("pk", flat=True)
+    }
+    orphans = [pk for pk, task_id in waiting if task_id not in ready]
+    for job_id in orphans:
+        _append_log(job_id, "error", _("The queued task was lost; queued again."))
+        _enqueue(job_id)
+        logger.warning("job %s: task lost, requeued", job_id)
+    return orphans
+
+
+def _is_uuid(value):
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def _fail_task_row(task_id, now):

@@ -278,3 +278,33 @@ def test_a_queue_outside_the_database_gets_the_job_only_after_commit(settings, d
     assert RecordingBackend.enqueued == [("publishing.tasks.run_job", (job.pk,))]
     job.refresh_from_db()
     assert job.task_id
+
+
+@pytest.mark.django_db
+def test_a_queued_job_whose_task_was_taken_by_a_dead_worker_gets_a_new_task(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    old = timezone.now() - timedelta(minutes=10)
+    orphan = start_job("infra_ok")
+    DBTaskResult.objects.filter(pk=orphan.task_id).update(status="RUNNING")  # claimed, then the worker died
+    waiting = start_job("infra_ok")  # its task is ready: simply no worker yet
+    fresh = start_job("infra_ok")
+    DBTaskResult.objects.filter(pk=fresh.task_id).update(status="RUNNING")  # being claimed right now
+    Job.objects.filter(pk__in=[orphan.pk, waiting.pk]).update(created_at=old)
+
+    assert recover_stale_jobs() == {"requeued": [orphan.pk], "failed": []}
+    orphan_task = Job.objects.get(pk=orphan.pk).task_id
+    assert orphan_task != orphan.task_id
+    assert DBTaskResult.objects.get(pk=orphan_task).status == "READY"
+    assert Job.objects.get(pk=waiting.pk).task_id == waiting.task_id
+    assert Job.objects.get(pk=fresh.pk).task_id == fresh.task_id
+    assert "The queued task was lost" in Job.objects.get(pk=orphan.pk).log
+
+
+@pytest.mark.django_db
+def test_orphan_check_tolerates_task_ids_of_another_backend(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    job = Job.objects.create(kind="infra_ok", task_id="not-a-uuid")
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert recover_stale_jobs() == {"requeued": [job.pk], "failed": []}
