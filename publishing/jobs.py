@@ -376,6 +376,18 @@ def _record_failure(job, exc, formatted_traceback):
 # --- recovery -----------------------------------------------------------------
 
 
+def jobs_waiting_for_a_worker(now=None, waited=timedelta(minutes=1)):
+    """How many queued jobs have waited longer than ``waited`` since they were
+    queued (or last failed): the sign that no worker is running."""
+    cutoff = (now or timezone.now()) - waited
+    return (
+        Job.objects.filter(status=Job.Status.QUEUED)
+        .filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
+        .count()
+    )
+
+
+
 def recover_stale_jobs(now=None, stale_after=None):
     """Find running jobs whose heartbeat is older than ``stale_after`` (their
     worker died) and re-queue them while attempts remain, else fail them.

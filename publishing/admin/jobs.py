@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from publishing.jobs import retry_job
+from publishing.jobs import jobs_waiting_for_a_worker, retry_job
 from publishing.models import Artifact, Job
 
 LOG_TAIL_CHARS = 20_000
@@ -94,6 +94,23 @@ class JobAdmin(admin.ModelAdmin):
             return JsonResponse({"detail": "ids must be integers", "code": "invalid"}, status=400)
         jobs = Job.objects.filter(pk__in=ids).defer("log", "params")
         return JsonResponse({"jobs": [job_state(job) for job in jobs]})
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            self._warn_without_worker(request)
+        return super().changelist_view(request, extra_context)
+
+    def _warn_without_worker(self, request):
+        # Jobs that sit at "queued" forever are the usual sign of a missing
+        # worker; say so instead of showing a bar stuck at 0 %.
+        waiting = jobs_waiting_for_a_worker()
+        if waiting:
+            self.message_user(request, ngettext(
+                "%(count)d job has been waiting for more than a minute. Is the worker running "
+                "(manage.py db_worker, or make run)?",
+                "%(count)d jobs have been waiting for more than a minute. Is the worker running "
+                "(manage.py db_worker, or make run)?", waiting,
+            ) % {"count": waiting}, messages.WARNING)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False,

@@ -121,3 +121,18 @@ def test_message_job_started_links_to_the_job(rf, admin_user):
     [message] = list(request._messages)
     assert f'href="/admin/publishing/job/{job.pk}/change/"' in str(message)
     assert "Succeeded" in str(message)
+
+
+@pytest.mark.django_db
+def test_changelist_warns_when_jobs_wait_without_a_worker(admin_client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    assert "Is the worker running" not in admin_client.get("/admin/publishing/job/").content.decode()
+    Job.objects.create(kind="selftest")  # just queued: no warning yet
+    assert "Is the worker running" not in admin_client.get("/admin/publishing/job/").content.decode()
+    stuck = Job.objects.create(kind="selftest")
+    Job.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    body = admin_client.get("/admin/publishing/job/").content.decode()
+    assert "1 job has been waiting for more than a minute. Is the worker running" in body
