@@ -277,7 +277,6 @@ def _run(channel, product_ids, *, mode, now=None, explicit=False, progress=None,
     mode "refresh": only products that already have a publication.
     """
     now = now or timezone.now()
-    ctx = channel_context(channel)
     product_ids = sorted(set(product_ids))
     in_assortment = assortment_ids(channel, product_ids)
     outcomes, total = [], len(product_ids)
@@ -323,7 +322,6 @@ def _run(channel, product_ids, *, mode, now=None, explicit=False, progress=None,
             progress(min(start + BATCH_SIZE, total), total)
     if progress and not total:
         progress(0, 0)
-    del ctx
     return outcomes
 
 
