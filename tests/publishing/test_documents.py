@@ -288,3 +288,15 @@ def test_building_documents_costs_constant_queries(channel):
     assert built == 200
     assert few == many
     assert 10 < many < 40, many
+
+
+@pytest.mark.django_db
+def test_iterating_in_chunks_keeps_the_loading_plan(channel):
+    parent = make_category("garden", names={"en": "Garden", "fi": "Puutarha"})
+    child = make_category("rakes", parent=parent, names={"en": "Rakes", "fi": "Haravat"})
+    for _ in range(3):
+        make_complete_product(categories=[child])
+    documents = [
+        build_document(p, channel, "fi") for p in document_queryset(channel).iterator(chunk_size=2)
+    ]
+    assert [d["categories"][0]["path"] for d in documents] == ["Puutarha > Haravat"] * 3
