@@ -530,11 +530,11 @@ def refresh_products(product_ids, channels=None):
     result = {}
     for channel in channels:
         ids = engaged.get(channel.pk, set())
-        if ids:
+        if ids:  # the engine stores their completeness on the way
             result[channel.code] = _summary(channel, _run(channel, ids, mode="refresh"))
-        rest = product_ids - ids
-        if rest:
-            completeness.refresh_completeness(channel=channel, products=rest)
+    if any(product_ids - engaged.get(channel.pk, set()) for channel in channels):
+        # The rest in one pass over all channels: the products are loaded once.
+        completeness.refresh_completeness(products=product_ids)
     return result
 
 
