@@ -3,9 +3,12 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 from parler.models import TranslatableModel, TranslatedFields
 
+from .. import search
+from ..querysets import ProductManager
 from ..richtext import sanitize_html
 from ..validators import validate_code, validate_gtin
 from .attributes import Attribute, AttributeOption, Family
@@ -79,6 +82,8 @@ class Product(TranslatableModel):
         meta={"unique_together": [("language_code", "slug")]},
     )
 
+    objects = ProductManager()
+
     class Meta:
         verbose_name = _("product")
         verbose_name_plural = _("products")
@@ -94,10 +99,17 @@ class Product(TranslatableModel):
             raise ValidationError({"sku": _("A variant already uses this SKU.")})
 
     def build_search_text(self):
-        parts = [self.sku, self.gtin, self.mpn]
-        parts += [t.name for t in self.translations.all()]
-        parts += [v.sku for v in self.variants.all()] if self.pk else []
-        return " ".join(p for p in parts if p).casefold()
+        names = [t.name for t in self.translations.all()] if self.pk else []
+        skus = [v.sku for v in self.variants.all()] if self.pk else []
+        return search.compose(self.sku, self.gtin, self.mpn, names, skus)
+
+    def save_translations(self, *args, **kwargs):
+        # Runs after every save of the product row: one search text refresh
+        # for the product and all its translations together.
+        with search.deferred(self.pk):
+            super().save_translations(*args, **kwargs)
+        texts = search.refresh_search_text([self.pk])
+        self.search_text = texts.get(self.pk, self.search_text)
 
     def save(self, *args, **kwargs):
         if self.pk and not kwargs.get("update_fields"):
@@ -231,3 +243,12 @@ class ProductRelation(models.Model):
 
     def __str__(self):
         return f"{self.product_id} → {self.related_id} ({self.kind})"
+
+
+# Search text follows translations and variant SKUs however they are saved.
+for _signal in (post_save, post_delete):
+    _signal.connect(
+        search.translation_changed, sender=Product._parler_meta.root_model,
+        dispatch_uid=f"catalog-search-translation-{_signal}",
+    )
+    _signal.connect(search.variant_changed, sender=Variant, dispatch_uid=f"catalog-search-variant-{_signal}")

@@ -1,0 +1,3 @@
+"""Admin of the catalog: the product editor and the reference data it uses."""
+
+from . import attributes, inventory, media, pricing, products, taxonomy  # noqa: F401

@@ -1,0 +1,150 @@
+"""The product admin: language tabs, a list with per-language translation
+state and completeness, Unicode search, and the inlines of the product."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.db.models import Exists, OuterRef
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from parler.admin import TranslatableAdmin
+from parler.forms import TranslatableModelForm
+
+from publishing.admin.actions import PRODUCT_ACTIONS
+from publishing.admin.inlines import PRODUCT_INLINES, completeness_column
+
+from ..families import missing_required_attributes
+from ..models import Category, Family, Product
+from .choices import CategorySubtreeFilter, TranslatedRelatedFilter
+from .inlines import CATALOG_PRODUCT_INLINES
+
+
+def translated_names(product):
+    """{language: name} from the prefetched translations (non-empty names only)."""
+    return {t.language_code: t.name for t in product.translations.all() if (t.name or "").strip()}
+
+
+class TranslationMissingFilter(admin.SimpleListFilter):
+    title = _("translation missing")
+    parameter_name = "missing_language"
+
+    def lookups(self, request, model_admin):
+        return settings.LANGUAGES
+
+    def queryset(self, request, queryset):
+        language = self.value()
+        if language not in settings.LANGUAGE_CODES:
+            return queryset
+        named = Product._parler_meta.root_model.objects.filter(
+            master=OuterRef("pk"), language_code=language,
+        ).exclude(name="")
+        return queryset.filter(~Exists(named))
+
+
+class ProductAdminForm(TranslatableModelForm):
+    class Meta:
+        model = Product
+        fields = "__all__"
+
+
+@admin.register(Product)
+class ProductAdmin(TranslatableAdmin):
+    form = ProductAdminForm
+    list_display = ("sku", "name_column", "brand", "family", "status", "review_state", "languages_column",
+                    completeness_column)
+    list_display_links = ("sku", "name_column")
+    list_filter = (CategorySubtreeFilter, ("brand", admin.RelatedFieldListFilter),
+                   ("family", TranslatedRelatedFilter), "status", "review_state", TranslationMissingFilter)
+    list_per_page = 50
+    search_fields = ("sku",)  # shows the box; get_search_results does the real search
+    search_help_text = _("SKU, GTIN, MPN, variant SKU or name in any language.")
+    raw_id_fields = ("replacement",)
+    filter_horizontal = ("categories",)
+    readonly_fields = ("version", "family_overview")
+    actions = list(PRODUCT_ACTIONS)
+    inlines = [*CATALOG_PRODUCT_INLINES, *PRODUCT_INLINES]
+    fieldsets = (
+        (None, {"fields": ("sku", "gtin", "mpn", "brand", "family", "categories", "status", "review_state")}),
+        (_("Texts in this language"), {
+            "fields": ("name", "slug", "short_description", "description", "marketing_claims"),
+            "description": _("Descriptions accept simple HTML; scripts and event handlers are removed on save."),
+        }),
+        (_("Family"), {"fields": ("family_overview",)}),
+        (_("Availability and shipping"), {
+            "fields": ("available_from", "backorder_allowed", "weight_grams", "replacement", "version"),
+        }),
+    )
+
+    # --- querysets --------------------------------------------------------
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name and match.url_name.endswith("_changelist"):
+            return queryset.for_changelist()
+        return queryset.for_change_form()
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.search(search_term), False
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj._loaded_family_id = obj.family_id
+        return obj
+
+    def save_form(self, request, form, change):
+        obj = super().save_form(request, form, change)
+        # A product moved to another family is offered that family's
+        # attributes after saving; its requirements are checked from then on.
+        obj._family_changed = "family" in form.changed_data
+        return obj
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "family":
+            kwargs["queryset"] = Family.objects.prefetch_related("translations")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "categories":
+            kwargs["queryset"] = Category.objects.order_by("tree_path").prefetch_related("translations")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    # --- list columns -------------------------------------------------------
+
+    @admin.display(description=_("name"))
+    def name_column(self, obj):
+        return obj.safe_translation_getter("name", any_language=True) or "—"
+
+    @admin.display(description=_("translations"))
+    def languages_column(self, obj):
+        names = translated_names(obj)
+        return format_html_join(
+            " ", '<span class="{}" style="{}" title="{}">{}&nbsp;{}</span>',
+            (
+                ("lang-ok", "color:#2e7d32", _("translated"), code, "✓") if code in names
+                else ("lang-missing", "color:#ba2121;font-weight:bold", _("translation missing"), code, "✗")
+                for code in settings.LANGUAGE_CODES
+            ),
+        )
+
+    # --- form extras --------------------------------------------------------
+
+    @admin.display(description=_("family attributes"))
+    def family_overview(self, obj):
+        if obj is None or not obj.pk or not obj.family_id:
+            return _("Choose a family and save to get its attributes.")
+        links = list(obj.family.family_attributes.all())
+        if not links:
+            return _("This family has no attributes.")
+        language = obj.get_current_language()
+        missing = set(missing_required_attributes(obj, language))
+        return format_html_join(
+            ", ", '<span style="{}">{}{}</span>',
+            (
+                ("color:#ba2121;font-weight:bold" if link.attribute.code in missing else "",
+                 link.attribute, " *" if link.required else "")
+                for link in links
+            ),
+        )
