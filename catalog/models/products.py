@@ -201,6 +201,8 @@ class AttributeValue(models.Model):
         return value is None or value == "" or value == []
 
     def clean(self):
+        if not self.attribute_id:
+            return  # the form reports the missing attribute
         attribute = self.attribute
         if attribute.localizable and not self.language_code:
             raise ValidationError({"language_code": _("This attribute differs per language: choose one.")})
