@@ -1,5 +1,8 @@
 """JSON errors of the contract: {"detail", "code"} plus "errors" for validation."""
 
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -40,9 +43,18 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         response["Retry-After"] = str(int(exc.wait) + 1)
     response.data = {"detail": str(detail if detail is not None else exc), "code": code}
+    # e.g. the feed's list of valid locales next to an unknown-locale error
+    response.data.update(getattr(exc, "extra", None) or {})
     return response
 
 
 def error_response(detail, code, http_status, **extra):
     """The same shape for errors raised outside DRF exceptions."""
     return Response({"detail": str(detail), "code": code, **extra}, status=http_status)
+
+
+def page_not_found(request, exception=None):
+    """JSON 404 for unknown API URLs, Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
+    return defaults.page_not_found(request, exception)

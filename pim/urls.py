@@ -8,4 +8,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("publishing.feed.urls")),
+    path("api/v1/", include("catalog.api.urls")),
 ]
+
+handler404 = "pim.api_errors.page_not_found"

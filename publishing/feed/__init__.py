@@ -1,0 +1,1 @@
+"""The channel feed publisher: token-authenticated REST feed, cursors and webhooks."""
