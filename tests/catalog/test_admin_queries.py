@@ -1,0 +1,103 @@
+"""The product list and the product form cost a fixed number of queries,
+however many products, images or values there are."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from catalog.images import ensure_rendition, ingest_image
+from catalog.models import Attribute, Price, ProductImage, Stock
+from publishing.models import Channel, Completeness
+from tests.factories import (
+    make_attribute, make_brand, make_category, make_family, make_option, make_price_list, make_product,
+    make_store, make_variant, set_value,
+)
+
+from .conftest import png_bytes
+
+NAMES = {"en": "Angle grinder", "fi": "Kulmahiomakone", "hu": "Sarokcsiszoló", "ru": "Болгарка"}
+
+
+def _catalog(count, family, brand, category, channel):
+    for index in range(count):
+        product = make_product(sku=f"Q-{index:04d}", names={k: f"{v} {index}" for k, v in NAMES.items()},
+                               family=family, brand=brand, categories=[category])
+        Completeness.objects.bulk_create([
+            Completeness(product=product, channel=channel, language_code=code, score=80 + index % 20)
+            for code in ("en", "fi")
+        ])
+
+
+def _count(client, url):
+    client.get(url)  # warm the content type cache
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response
+
+
+@pytest.mark.django_db
+def test_product_list_queries_stay_flat_from_10_to_200_products(admin_client):
+    family = make_family(attributes=[make_attribute(code="power")])
+    brand, category = make_brand(name="Nordtool"), make_category()
+    channel = Channel.objects.create(code="web", name="Web")
+    url = reverse("admin:catalog_product_changelist") + "?all="
+
+    _catalog(10, family, brand, category, channel)
+    small, response = _count(admin_client, url)
+    assert response.content.decode().count('class="lang-ok"') == 10 * 4
+
+    for index in range(10, 200):
+        product = make_product(sku=f"Q-{index:04d}", names={k: f"{v} {index}" for k, v in NAMES.items()},
+                               family=family, brand=brand, categories=[category])
+        Completeness.objects.create(product=product, channel=channel, language_code="en", score=90)
+    large, response = _count(admin_client, url)
+    html = response.content.decode()
+    assert html.count('class="lang-ok"') == 200 * 4 and "Q-0199" in html and "web " in html
+    assert small == large, f"{small} queries for 10 products, {large} for 200"
+    print(f"product list: {small} queries for 10 and for 200 products")
+
+    # Searching and filtering keep it flat too.
+    searched, _ = _count(admin_client, url + "&q=болгарка&status__exact=active")
+    assert searched <= large + 1
+
+
+def _product_with(count, family, attributes, axis_options, stores, price_list):
+    product = make_product(sku=f"FORM-{count}", names=NAMES, family=family)
+    for index in range(count):
+        set_value(product, attributes[index], Decimal(index + 1))
+        variant = make_variant(product, sku=f"FORM-{count}-V{index}", axis_values=[axis_options[index % 3]])
+        Price.objects.create(price_list=price_list, product=product, variant=variant, amount=Decimal("9.90"))
+        Stock.objects.create(store=stores[index % len(stores)], product=product, variant=variant, quantity=index)
+    for index in range(count):
+        image_file = ingest_image(png_bytes(40 + index, 30 + count, colour=(index, count, 7)))
+        ensure_rendition(image_file, 320, "webp")
+        image = ProductImage(product=product, image_file=image_file, position=index)
+        for language in ("en", "fi"):
+            image.set_current_language(language)
+            image.alt = f"alt {language} {index}"
+        image.save()
+    return product
+
+
+@pytest.mark.django_db
+def test_product_form_queries_stay_flat_from_2_to_10_rows(admin_client):
+    attributes = [make_attribute(code=f"num{i}", type=Attribute.Type.NUMBER, unit="mm") for i in range(10)]
+    colour = make_attribute(code="colour", type=Attribute.Type.SELECT, is_variant_axis=True)
+    axis_options = [make_option(colour, code, {"en": code.title(), "fi": code}) for code in ("red", "blue", "green")]
+    family = make_family(attributes=attributes, required=attributes[:1])
+    stores = [make_store() for _ in range(3)]
+    price_list = make_price_list()
+
+    counts = {}
+    for count in (2, 10):
+        product = _product_with(count, family, attributes, axis_options, stores, price_list)
+        url = reverse("admin:catalog_product_change", args=[product.pk]) + "?language=fi"
+        counts[count], response = _count(admin_client, url)
+        html = response.content.decode()
+        assert html.count("<img src=") >= count and f"alt fi {count - 1}" in html
+    assert counts[2] == counts[10], counts
+    print(f"product form: {counts[2]} queries with 2 and with 10 rows per inline")
