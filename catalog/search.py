@@ -70,7 +70,7 @@ def refresh_search_text(product_ids, chunk_size=500):
 
 
 def refresh_all(chunk_size=500):
-    """Rebuild every product's search text (after a bulk load)."""
+    """Rebuild every product's search text (after a bulk load); {id: text}."""
     from .models import Product
 
     ids = list(Product.objects.order_by("pk").values_list("pk", flat=True))
