@@ -7,13 +7,16 @@ so the form costs the same number of queries with 2 rows or 50.
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from parler.admin import TranslatableTabularInline
 
 from ..images import smallest_rendition
 from ..models import (
-    Attribute, AttributeOption, AttributeValue, Price, PriceList, ProductDocument, ProductImage,
+    Attribute, AttributeOption, AttributeValue, Price, PriceList, Product, ProductDocument, ProductImage,
     ProductRelation, Stock, Store, Variant,
 )
 from .choices import freeze_choices, request_cache
@@ -231,6 +234,27 @@ class ProductDocumentInline(admin.TabularInline):
     verbose_name_plural = _("documents (manuals, safety sheets) per language")
 
 
+class LabelledRawIdWidget(ForeignKeyRawIdWidget):
+    """A raw id widget that shows labels loaded beforehand for all rows,
+    instead of one query per row."""
+
+    labels = {}
+
+    def label_and_url_for_value(self, value):
+        try:
+            pk = int(value)
+        except (TypeError, ValueError):
+            return "", ""
+        if pk not in self.labels:
+            return super().label_and_url_for_value(value)
+        meta = self.rel.model._meta
+        try:
+            url = reverse(f"{self.admin_site.name}:{meta.app_label}_{meta.model_name}_change", args=(pk,))
+        except NoReverseMatch:
+            url = ""
+        return Truncator(self.labels[pk]).words(14), url
+
+
 class ProductRelationInline(admin.TabularInline):
     model = ProductRelation
     fk_name = "product"
@@ -238,6 +262,20 @@ class ProductRelationInline(admin.TabularInline):
     fields = ("kind", "related", "position")
     raw_id_fields = ("related",)
     verbose_name_plural = _("related products (accessories, spare parts …)")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        request._catalog_product = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        product = _product(request)
+        if db_field.name == "related" and product is not None and product.pk:
+            related = Product.objects.filter(related_from__product=product).prefetch_related("translations")
+            widget = LabelledRawIdWidget(db_field.remote_field, self.admin_site, using=kwargs.get("using"))
+            widget.labels = {p.pk: str(p) for p in related}
+            field.widget = widget
+        return field
 
 
 CATALOG_PRODUCT_INLINES = [

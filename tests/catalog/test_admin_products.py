@@ -221,9 +221,12 @@ def test_image_upload_in_the_admin_is_validated_and_deduplicated(admin_client, s
     assert ImageFile.objects.count() == 1 and ProductImage.objects.count() == 2
     image = ProductImage.objects.get(product=product)
     assert image.safe_translation_getter("alt", language_code="fi") == "Porakone"
-    # The change form shows a thumbnail of it.
+    # The upload made a small WebP rendition (never wider than the original)
+    # and the change form shows it as the thumbnail.
+    sha = image.image_file.sha256
+    assert [(r.width, r.format) for r in image.image_file.renditions.all()] == [(64, "webp")]
     html = admin_client.get(change_url(product)).content.decode()
-    assert image.image_file.file.url in html and "64×48" in html
+    assert f"/media/renditions/{sha[:2]}/{sha}-64.webp" in html and "64×48" in html
 
 
 @pytest.mark.django_db

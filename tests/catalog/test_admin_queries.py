@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.images import ensure_rendition, ingest_image
-from catalog.models import Attribute, Price, ProductImage, Stock
+from catalog.models import Attribute, Price, ProductImage, ProductRelation, Stock
 from publishing.models import Channel, Completeness
 from tests.factories import (
     make_attribute, make_brand, make_category, make_family, make_option, make_price_list, make_product,
@@ -72,6 +72,8 @@ def _product_with(count, family, attributes, axis_options, stores, price_list):
         variant = make_variant(product, sku=f"FORM-{count}-V{index}", axis_values=[axis_options[index % 3]])
         Price.objects.create(price_list=price_list, product=product, variant=variant, amount=Decimal("9.90"))
         Stock.objects.create(store=stores[index % len(stores)], product=product, variant=variant, quantity=index)
+        target = make_product(sku=f"FORM-{count}-ACC{index}", names={"en": f"Battery {index}", "fi": f"Akku {index}"})
+        ProductRelation.objects.create(product=product, related=target, kind="accessory", position=index)
     for index in range(count):
         image_file = ingest_image(png_bytes(40 + index, 30 + count, colour=(index, count, 7)))
         ensure_rendition(image_file, 320, "webp")
@@ -99,5 +101,6 @@ def test_product_form_queries_stay_flat_from_2_to_10_rows(admin_client):
         counts[count], response = _count(admin_client, url)
         html = response.content.decode()
         assert html.count("<img src=") >= count and f"alt fi {count - 1}" in html
+        assert f"Akku {count - 1}" in html or f"Battery {count - 1}" in html
     assert counts[2] == counts[10], counts
     print(f"product form: {counts[2]} queries with 2 and with 10 rows per inline")
