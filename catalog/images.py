@@ -123,11 +123,14 @@ def original_name(sha256, fmt):
     return f"images/{sha256[:2]}/{sha256}.{EXTENSIONS.get(fmt, fmt.lower())}"
 
 
-def ingest_image(file_or_bytes, *, name=None):
+def ingest_image(file_or_bytes, *, name=None, renditions=True):
     """Validate an image and return the ``ImageFile`` of its content: an
     existing one when the same bytes were uploaded before (by sha256).
-    ``name`` is the original file name (kept for the log only; storage names
-    derive from the content hash)."""
+
+    A new file gets its renditions right away (``renditions=False`` leaves
+    them to ``make_missing_renditions``, e.g. for bulk loads), so the
+    rendition URLs that documents carry resolve from the start. ``name`` is
+    the original file name; storage names derive from the content hash."""
     info = validate_image(file_or_bytes)
     existing = ImageFile.objects.filter(sha256=info.sha256).first()
     if existing is not None:
@@ -145,6 +148,8 @@ def ingest_image(file_or_bytes, *, name=None):
             image_file.save()
     except IntegrityError:  # the same bytes were ingested concurrently
         return ImageFile.objects.get(sha256=info.sha256)
+    if renditions:
+        ensure_renditions(image_file)
     return image_file
 
 
@@ -246,6 +251,17 @@ def ensure_rendition(image_file, width, fmt):
 def ensure_renditions(image_file):
     """Every rendition of the plan, made where missing."""
     return [ensure_rendition(image_file, width, fmt) for width, fmt, _name in rendition_plan(image_file)]
+
+
+def make_missing_renditions(queryset=None):
+    """Make every planned rendition that does not exist yet (after bulk
+    loads); returns how many were made."""
+    queryset = (queryset if queryset is not None else ImageFile.objects.all()).prefetch_related("renditions")
+    made = 0
+    for image_file in queryset.iterator(chunk_size=200):
+        before = len(image_file.renditions.all())
+        made += len(ensure_renditions(image_file)) - before
+    return made
 
 
 def smallest_rendition(image_file):

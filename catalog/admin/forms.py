@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from parler.forms import TranslatableModelForm
 
 from ..documents_files import validate_document
-from ..images import ensure_rendition, ingest_image
+from ..images import ingest_image
 from ..models import Attribute, AttributeValue, ProductDocument, ProductImage
 
 T = Attribute.Type
@@ -56,8 +56,6 @@ class ProductImageForm(TranslatableModelForm):
                 self.add_error("upload", error)
             else:
                 self.instance.image_file = image_file
-                # A small rendition right away: the form's preview stays light.
-                ensure_rendition(image_file, min(settings.PIM_RENDITION_WIDTHS), "webp")
         elif not self.instance.image_file_id:
             self.add_error("upload", _("Choose an image file."))
         return cleaned

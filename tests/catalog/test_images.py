@@ -81,7 +81,8 @@ def test_the_same_bytes_are_stored_once():
 @pytest.mark.django_db
 def test_a_rendition_is_made_once_and_reused(settings, django_assert_num_queries):
     settings.PIM_RENDITION_WIDTHS = (320, 640, 1280)
-    image_file = images.ingest_image(png_bytes(800, 600, colour=(0, 128, 255)))
+    image_file = images.ingest_image(png_bytes(800, 600, colour=(0, 128, 255)), renditions=False)
+    assert not Rendition.objects.exists()
     rendition = images.ensure_rendition(image_file, 320, "webp")
     assert (rendition.width, rendition.height, rendition.format) == (320, 240, "webp")
     assert rendition.file.name == f"renditions/{image_file.sha256[:2]}/{image_file.sha256}-320.webp"
@@ -102,7 +103,7 @@ def test_a_rendition_is_made_once_and_reused(settings, django_assert_num_queries
 def test_renditions_never_upscale_and_the_plan_names_them_stably(settings):
     settings.PIM_RENDITION_WIDTHS = (320, 640, 1280)
     settings.PIM_RENDITION_FORMATS = ("webp", "jpeg")
-    image_file = images.ingest_image(png_bytes(700, 350, mode="RGBA", colour=(10, 200, 10, 128)))
+    image_file = images.ingest_image(png_bytes(700, 350, mode="RGBA", colour=(10, 200, 10, 128)), renditions=False)
     plan = images.rendition_plan(image_file)
     sha = image_file.sha256
     assert plan == [
@@ -114,5 +115,26 @@ def test_renditions_never_upscale_and_the_plan_names_them_stably(settings):
     made = images.ensure_renditions(image_file)
     assert [(r.width, r.format, r.file.name) for r in made] == plan
     assert images.ensure_rendition(image_file, 1280, "jpeg").width == 700  # clamped to the original
-    small = images.ingest_image(png_bytes(100, 50))
+    small = images.ingest_image(png_bytes(100, 50), renditions=False)
     assert [(w, f) for w, f, _n in images.rendition_plan(small)] == [(100, "webp"), (100, "jpeg")]
+
+
+@pytest.mark.django_db
+def test_a_new_image_gets_its_renditions_and_a_known_one_costs_nothing(settings, django_assert_num_queries):
+    settings.PIM_RENDITION_WIDTHS = (320, 640)
+    settings.PIM_RENDITION_FORMATS = ("webp", "jpeg")
+    data = png_bytes(500, 250, colour=(5, 6, 7))
+    image_file = images.ingest_image(data)
+    made = {(r.width, r.format): r for r in image_file.renditions.all()}
+    assert set(made) == {(320, "webp"), (320, "jpeg")}
+    from PIL import Image
+
+    with Image.open(made[(320, "jpeg")].file.path) as jpeg:
+        assert jpeg.format == "JPEG" and jpeg.size == (320, 160) and jpeg.mode == "RGB"
+    with django_assert_num_queries(1):  # found by its hash: no new file, no renders
+        assert images.ingest_image(data).pk == image_file.pk
+    Rendition.objects.all().delete()
+    bare = images.ingest_image(png_bytes(30, 30, colour=(1, 1, 1)), renditions=False)
+    assert images.make_missing_renditions() == 4  # 2 formats for each of the 2 files
+    assert images.make_missing_renditions() == 0
+    assert bare.renditions.count() == 2
