@@ -72,7 +72,7 @@ IF_NONE_MATCH = OpenApiParameter(
     description="The `ETag` of an earlier answer to the same request; 304 when unchanged.",
 )
 ETAG_HEADER = OpenApiParameter(
-    "ETag", str, OpenApiParameter.HEADER, response=True, description="Identifies this answer's content.",
+    "ETag", str, OpenApiParameter.HEADER, response=["200", "304"], description="Identifies this answer's content.",
 )
 RETRY_AFTER = OpenApiParameter(
     "Retry-After", OpenApiTypes.INT, OpenApiParameter.HEADER, response=["429"],
@@ -164,7 +164,7 @@ class ChannelProductsView(FeedView):
     @extend_schema(
         operation_id="channel_products_list",
         summary="Sync a channel's products (full sync and deltas by cursor)",
-        description=SYNC_GUIDE,
+        description=SYNC_GUIDE.strip(),
         tags=["Channel feed"],
         parameters=[CHANNEL, LOCALE, SINCE, LIMIT, IF_NONE_MATCH, ETAG_HEADER, RETRY_AFTER],
         responses={
