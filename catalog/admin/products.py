@@ -1,8 +1,10 @@
 """The product admin: language tabs, a list with per-language translation
 state and completeness, Unicode search, and the inlines of the product."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -41,9 +43,31 @@ class TranslationMissingFilter(admin.SimpleListFilter):
 
 
 class ProductAdminForm(TranslatableModelForm):
+    """The product row and the texts of one language tab; refuses to save
+    over a newer version than the one the editor opened."""
+
+    loaded_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
     class Meta:
         model = Product
         fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get("loaded_version")
+        if loaded is not None and self.instance.pk and loaded != self.instance.version:
+            raise ValidationError(
+                _("This product was saved by someone else (version %(current)d) after you opened it "
+                  "(version %(loaded)d). Open it again and repeat your change.")
+                % {"current": self.instance.version, "loaded": loaded},
+                code="stale_version",
+            )
+        return cleaned
 
 
 @admin.register(Product)
@@ -63,7 +87,8 @@ class ProductAdmin(TranslatableAdmin):
     actions = list(PRODUCT_ACTIONS)
     inlines = [*CATALOG_PRODUCT_INLINES, *PRODUCT_INLINES]
     fieldsets = (
-        (None, {"fields": ("sku", "gtin", "mpn", "brand", "family", "categories", "status", "review_state")}),
+        (None, {"fields": ("sku", "gtin", "mpn", "brand", "family", "categories", "status", "review_state",
+                           "loaded_version")}),
         (_("Texts in this language"), {
             "fields": ("name", "slug", "short_description", "description", "marketing_claims"),
             "description": _("Descriptions accept simple HTML; scripts and event handlers are removed on save."),

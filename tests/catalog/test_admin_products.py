@@ -271,3 +271,23 @@ def test_translation_indicator_in_the_product_list(admin_client):
     assert "TR-1" in missing_ru.content.decode()
     missing_fi = admin_client.get(reverse("admin:catalog_product_changelist") + "?missing_language=fi")
     assert "TR-1" not in missing_fi.content.decode()
+
+
+@pytest.mark.django_db
+def test_saving_over_a_newer_version_is_refused(admin_client):
+    product = make_product(sku="V-1")
+    url = change_url(product)
+    data = form_data(admin_client.get(url))
+    assert int(data["loaded_version"]) == product.version
+    other = Product.objects.get(pk=product.pk)
+    other.mpn = "SOMEONE-ELSE"
+    other.save()
+    data["mpn"] = "MINE"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert any("saved by someone else" in m for m in errors_of(response))
+    assert Product.objects.get(pk=product.pk).mpn == "SOMEONE-ELSE"
+    data = form_data(admin_client.get(url))
+    data["mpn"] = "MINE"
+    assert admin_client.post(url, data).status_code == 302
+    assert Product.objects.get(pk=product.pk).mpn == "MINE"
