@@ -2,6 +2,7 @@
 attributes a kind of product has and which are required)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from parler.admin import TranslatableAdmin, TranslatableTabularInline
 
 from ..models import Attribute, AttributeOption, Family, FamilyAttribute
@@ -28,7 +29,7 @@ class AttributeAdmin(TranslatableAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("translations")
 
-    @admin.display(description=Attribute._meta.get_field("translations").related_model._meta.get_field("label").verbose_name)
+    @admin.display(description=_("label"))
     def label_column(self, obj):
         return obj.safe_translation_getter("label", any_language=True)
 
@@ -60,6 +61,6 @@ class FamilyAdmin(TranslatableAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("translations")
 
-    @admin.display(description=Family._meta.get_field("translations").related_model._meta.get_field("name").verbose_name)
+    @admin.display(description=_("name"))
     def name_column(self, obj):
         return obj.safe_translation_getter("name", any_language=True)

@@ -30,7 +30,9 @@ VALUE_FIELDS = ("value_text", "value_number", "value_bool", "value_date", "optio
 
 
 def _is_blank(value):
-    return value is None or value == "" or (hasattr(value, "__len__") and not isinstance(value, str) and len(value) == 0)
+    if value is None or value == "":
+        return True
+    return not isinstance(value, str) and hasattr(value, "__len__") and len(value) == 0
 
 
 class ProductImageForm(TranslatableModelForm):

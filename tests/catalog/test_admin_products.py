@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from catalog.models import Attribute, AttributeValue, ImageFile, Product, ProductImage
-from tests.factories import make_attribute, make_family, make_product, set_value
+from tests.factories import make_attribute, make_family, make_product
 
 from .conftest import bomb_png, errors_of, form_data, png_bytes
 
@@ -213,7 +213,8 @@ def test_image_upload_in_the_admin_is_validated_and_deduplicated(admin_client, s
     assert not ProductImage.objects.exists() and not ImageFile.objects.exists()
 
     data = png_bytes(64, 48, colour=(1, 200, 3))
-    response = _with_new_image(admin_client, product, SimpleUploadedFile("drill.png", data), alt="Porakone", language="fi")
+    upload = SimpleUploadedFile("drill.png", data)
+    response = _with_new_image(admin_client, product, upload, alt="Porakone", language="fi")
     assert response.status_code == 302, errors_of(response)
     other = make_product(sku="IMG-2")
     response = _with_new_image(admin_client, other, SimpleUploadedFile("same.png", data))
