@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -125,3 +126,12 @@ def apply(copy, results):
         else:
             copy[item["sku"]] = item
     return copy
+
+
+def run_commit_callbacks():
+    """Run every on-commit callback collected so far, as a real commit would
+    (including refreshes scheduled before a capture block started)."""
+    while connection.run_on_commit:
+        pending, connection.run_on_commit = connection.run_on_commit, []
+        for _sids, func, _robust in pending:
+            func()
