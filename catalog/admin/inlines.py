@@ -5,6 +5,7 @@ Every select in an inline row gets its choices from ``choices.request_cache``
 so the form costs the same number of queries with 2 rows or 50.
 """
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
@@ -20,7 +21,7 @@ from ..models import (
     ProductRelation, Stock, Store, Variant,
 )
 from .choices import freeze_choices, request_cache
-from .forms import AttributeValueForm, AttributeValueFormSet, ProductDocumentForm, ProductImageForm
+from .forms import VALUE_FIELD, AttributeValueForm, AttributeValueFormSet, ProductDocumentForm, ProductImageForm
 
 
 def _product(request):
@@ -156,6 +157,25 @@ def missing_rows(product, language):
     return rows
 
 
+class AttributeSelect(forms.Select):
+    """The attribute choice of a value row; each option tells the page which
+    value column its type uses (attribute_values.js shows only that one)."""
+
+    meta = {}
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({**(attrs or {}), "data-attribute-select": "1"}, choices)
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        key = getattr(value, "value", value)
+        if key in self.meta:
+            field, localizable = self.meta[key]
+            option["attrs"]["data-value-field"] = field
+            option["attrs"]["data-localizable"] = "1" if localizable else "0"
+        return option
+
+
 class AttributeValueInline(ProductInlineMixin, admin.TabularInline):
     """Values of the family's attributes (required ones marked with *);
     empty rows are offered for the ones still missing."""
@@ -167,6 +187,9 @@ class AttributeValueInline(ProductInlineMixin, admin.TabularInline):
     fields = ("attribute", "language_code", "value_text", "value_number", "value_bool", "value_date",
               "option", "options")
     verbose_name_plural = _("attribute values (of the product's family; * = required)")
+
+    class Media:
+        js = ["catalog/admin/attribute_values.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("attribute", "option").prefetch_related("options")
@@ -196,6 +219,11 @@ class AttributeValueInline(ProductInlineMixin, admin.TabularInline):
         return request_cache(request, ("attributes", getattr(product, "pk", None)), build)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "attribute":
+            widget = kwargs["widget"] = AttributeSelect()
+            widget.meta = {
+                a.pk: (VALUE_FIELD[a.type], a.localizable) for a, _req in self._attributes(request)
+            }
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "attribute":
             freeze_choices(field, [

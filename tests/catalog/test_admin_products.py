@@ -121,6 +121,10 @@ def test_family_attributes_are_offered_marked_and_required(admin_client):
     assert any("Weight" in label and label.endswith("*") for label in choices.values())
     assert not any("Voltage" in label for label in choices.values())
     assert "Weight" in html and "Colour name" in html
+    # Each attribute option tells the page which value column its type uses.
+    assert f'value="{weight.pk}" data-value-field="value_number" data-localizable="0"' in html
+    assert f'value="{colour.pk}" data-value-field="value_text" data-localizable="1"' in html
+    assert "catalog/admin/attribute_values.js" in html
     # Empty rows are offered for both missing values (weight; colour in this tab's language).
     initial = page.context["inline_admin_formsets"][4].formset.initial_extra
     assert {(row["attribute"], row["language_code"]) for row in initial} == {(weight.pk, ""), (colour.pk, "en")}
