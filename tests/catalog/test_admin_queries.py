@@ -104,3 +104,26 @@ def test_product_form_queries_stay_flat_from_2_to_10_rows(admin_client):
         assert f"Akku {count - 1}" in html or f"Battery {count - 1}" in html
     assert counts[2] == counts[10], counts
     print(f"product form: {counts[2]} queries with 2 and with 10 rows per inline")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ["category", "attribute", "family", "store", "pricelist", "brand"])
+def test_reference_data_lists_stay_flat(admin_client, model):
+    from tests.factories import make_category as category, make_family as family, make_store as store
+
+    builders = {
+        "category": lambda i: category(names={"en": f"Cat {i}", "ru": f"Категория {i}"}),
+        "attribute": lambda i: make_attribute(code=f"a{i}", labels={"en": f"A {i}", "hu": f"Ő {i}"}),
+        "family": lambda i: family(),
+        "store": lambda i: store(),
+        "pricelist": lambda i: make_price_list(code=f"pl{i}"),
+        "brand": lambda i: make_brand(name=f"Brand {i}"),
+    }
+    url = reverse(f"admin:catalog_{model}_changelist")
+    for i in range(3):
+        builders[model](i)
+    small, _ = _count(admin_client, url)
+    for i in range(3, 20):
+        builders[model](i)
+    large, _ = _count(admin_client, url)
+    assert small == large, (model, small, large)
