@@ -82,6 +82,11 @@ class AttributeValueForm(forms.ModelForm):
     class Meta:
         model = AttributeValue
         fields = ("attribute", "language_code", *VALUE_FIELDS)
+        widgets = {
+            "value_text": forms.Textarea(attrs={"rows": 2, "cols": 32}),
+            "value_number": forms.NumberInput(attrs={"step": "any", "style": "width:8em"}),
+            "options": forms.SelectMultiple(attrs={"size": 4}),
+        }
 
     def clean(self):
         cleaned = super().clean()

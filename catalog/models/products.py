@@ -178,7 +178,11 @@ class AttributeValue(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.attribute.code}={self.raw_value()!r}"
+        value = self.raw_value()
+        if isinstance(value, list):
+            value = ", ".join(str(option) for option in value)
+        suffix = f" [{self.language_code}]" if self.language_code else ""
+        return f"{self.attribute.code}{suffix}: {value}"
 
     def raw_value(self):
         """The stored value as a Python object of the attribute's type."""
