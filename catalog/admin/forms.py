@@ -88,6 +88,13 @@ class AttributeValueForm(forms.ModelForm):
             "options": forms.SelectMultiple(attrs={"size": 4}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        number = self.instance.value_number if self.instance.pk else None
+        if number is not None:
+            # 1.800000 (six stored places) is shown as 1.8.
+            self.initial["value_number"] = format(number.normalize(), "f")
+
     def clean(self):
         cleaned = super().clean()
         attribute = cleaned.get("attribute")

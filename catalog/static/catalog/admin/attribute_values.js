@@ -12,10 +12,10 @@
     var localizable = chosen ? chosen.getAttribute("data-localizable") === "1" : false;
     VALUE_FIELDS.forEach(function (name) {
       var cell = row.querySelector("td.field-" + name);
-      if (cell) { cell.style.visibility = (!target || target === name) ? "visible" : "hidden"; }
+      if (cell) { cell.classList.toggle("catalog-unused", Boolean(target) && target !== name); }
     });
     var language = row.querySelector("td.field-language_code");
-    if (language) { language.style.visibility = (!target || localizable) ? "visible" : "hidden"; }
+    if (language) { language.classList.toggle("catalog-unused", Boolean(target) && !localizable); }
   }
 
   function bind(root) {
@@ -27,6 +27,12 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { bind(document); });
+  document.addEventListener("DOMContentLoaded", function () {
+    // Unused cells stay in place (columns keep their alignment) but collapse.
+    var style = document.createElement("style");
+    style.textContent = "td.catalog-unused > * { display: none !important; }";
+    document.head.appendChild(style);
+    bind(document);
+  });
   document.addEventListener("formset:added", function (event) { bind(event.target || document); });
 })();
