@@ -51,6 +51,16 @@ channel sets its own); over the limit the answer is 429 with `Retry-After`
 (seconds).
 
 **Errors** are JSON: `{"detail": "human message", "code": "machine_code"}`.
+
+**Webhooks.** A channel may register an https endpoint. Each publish and
+unpublish is then POSTed to it as JSON `{"event": "published"|"unpublished",
+"channel", "locale", "sku", "cursor", "occurred_at"}` with the headers
+`X-PIM-Timestamp` (Unix seconds) and `X-PIM-Signature: sha256=<hex>`, the
+HMAC-SHA256 of `"<timestamp>.<raw body>"` keyed with the channel's webhook
+secret. Verify the signature and reject timestamps older than 5 minutes. Any
+2xx answer acknowledges; other answers are retried with exponential backoff.
+A webhook is a nudge: fetch the changes with a delta from your stored cursor
+(`cursor` in the event is the feed position of that change).
 """
 
 CHANNEL = OpenApiParameter("channel", str, OpenApiParameter.PATH, description="Channel code, e.g. `web`.")

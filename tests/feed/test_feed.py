@@ -278,3 +278,15 @@ def test_unknown_api_url_answers_json_404(client, settings):
     response = client.get("/api/v1/nothing-here/")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_query_token_only_where_allowed(token):
+    from rest_framework.test import APIRequestFactory
+    from rest_framework.request import Request
+
+    from publishing.feed.auth import ChannelTokenAuthentication, QueryTokenAuthentication
+
+    request = Request(APIRequestFactory().get("/feeds/web/en/google-xml", {"token": token}))
+    assert ChannelTokenAuthentication().authenticate(request) is None
+    client, found = QueryTokenAuthentication().authenticate(request)
+    assert found.channel.code == "web" and client.channel.code == "web"
