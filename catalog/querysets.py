@@ -1,24 +1,14 @@
 """Named querysets of the catalog: one loading plan per use, so a page costs
 the same number of queries for 10 products as for 10 000."""
 
-from django.db.models import Prefetch
 from parler.managers import TranslatableManager, TranslatableQuerySet
 
 
 class ProductQuerySet(TranslatableQuerySet):
     def for_changelist(self):
-        """Everything the admin product list shows: translations (names and
-        the per-language indicator), brand, family name, completeness."""
-        from publishing.models import Completeness
-
-        return self.select_related("brand", "family").prefetch_related(
-            "translations",
-            "family__translations",
-            Prefetch(
-                "completeness",
-                queryset=Completeness.objects.select_related("channel").order_by("channel__code", "language_code"),
-            ),
-        )
+        """What the admin product list shows of the catalog: translations
+        (names and the per-language indicator), brand and family name."""
+        return self.select_related("brand", "family").prefetch_related("translations", "family__translations")
 
     def for_change_form(self):
         """The product with what its form shows outside the inlines."""

@@ -12,7 +12,7 @@ from parler.admin import TranslatableAdmin
 from parler.forms import TranslatableModelForm
 
 from publishing.admin.actions import PRODUCT_ACTIONS
-from publishing.admin.inlines import PRODUCT_INLINES, completeness_column
+from publishing.admin.inlines import COMPLETENESS_PREFETCH, PRODUCT_INLINES, completeness_column
 
 from ..families import missing_required_attributes
 from ..models import Category, Family, Product
@@ -105,7 +105,7 @@ class ProductAdmin(TranslatableAdmin):
         queryset = super().get_queryset(request)
         match = getattr(request, "resolver_match", None)
         if match is not None and match.url_name and match.url_name.endswith("_changelist"):
-            return queryset.for_changelist()
+            return queryset.for_changelist().prefetch_related(COMPLETENESS_PREFETCH)
         return queryset.for_change_form()
 
     def get_search_results(self, request, queryset, search_term):

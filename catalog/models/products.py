@@ -105,11 +105,22 @@ class Product(TranslatableModel):
 
     def save_translations(self, *args, **kwargs):
         # Runs after every save of the product row: one search text refresh
-        # for the product and all its translations together.
+        # for the product and all its translations together (skipped when
+        # only other fields were saved).
+        update_fields = kwargs.get("update_fields")
+        needed = (
+            update_fields is None
+            or bool(set(update_fields) & {"sku", "gtin", "mpn"})
+            or any(
+                getattr(translation, "is_modified", False)
+                for cache in self._translations_cache.values() for translation in cache.values()
+            )
+        )
         with search.deferred(self.pk):
             super().save_translations(*args, **kwargs)
-        texts = search.refresh_search_text([self.pk])
-        self.search_text = texts.get(self.pk, self.search_text)
+        if needed:
+            texts = search.refresh_search_text([self.pk])
+            self.search_text = texts.get(self.pk, self.search_text)
 
     def save(self, *args, **kwargs):
         if self.pk and not kwargs.get("update_fields"):

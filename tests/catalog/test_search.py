@@ -45,10 +45,19 @@ def test_search_text_follows_translation_and_variant_changes():
     product.delete_translation("fi")
     assert "käsisaha" not in Product.objects.get(pk=product.pk).search_text
 
+    # Saving other fields only does not touch the search text.
+    stored = Product.objects.get(pk=product.pk)
+    stored.status = Product.Status.DISCONTINUED
+    stored.save(update_fields=["status"])
+    assert "saw" in Product.objects.get(pk=product.pk).search_text
+    stored.sku = "UP-2"
+    stored.save(update_fields=["sku"])
+    assert Product.objects.get(pk=product.pk).search_text.startswith("up-2 ")
+
     # Rebuilding the search text is not an edit: the version stays.
     version = Product.objects.get(pk=product.pk).version
     Product.objects.filter(pk=product.pk).update(search_text="")
-    assert refresh_all() == {product.pk: "up-1 saw"}
+    assert refresh_all() == {product.pk: "up-2 saw"}
     stored = Product.objects.get(pk=product.pk)
     assert stored.version == version and "saw" in stored.search_text
 
