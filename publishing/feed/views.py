@@ -95,8 +95,10 @@ COMMON_ERRORS = {
                       "not_authenticated"),
         error_example("Revoked token", 401, "This token has been revoked.", "token_revoked"),
     ]),
-    403: OpenApiResponse(ErrorSerializer, description="The token belongs to another channel.", examples=[
+    403: OpenApiResponse(ErrorSerializer, description="The token belongs to another channel, or the channel "
+                                                       "is not active.", examples=[
         error_example("Other channel", 403, "This token belongs to another channel.", "wrong_channel"),
+        error_example("Inactive channel", 403, "This channel is not active.", "channel_inactive"),
     ]),
     429: OpenApiResponse(ErrorSerializer, description="Rate limit exceeded; see `Retry-After`.", examples=[
         error_example("Throttled", 429, "Request was throttled. Expected available in 12 seconds.", "throttled"),
@@ -118,7 +120,9 @@ def parse_limit(value):
     except ValueError:
         limit = 0
     if limit < 1:
-        raise InvalidLimit(_("limit must be a whole number from 1 to %(max)d.") % {"max": maximum})
+        raise InvalidLimit(
+            _("limit must be a whole number of at least 1 (larger than %(max)d serves %(max)d).") % {"max": maximum}
+        )
     return min(limit, maximum)
 
 
@@ -188,7 +192,8 @@ class ChannelProductsView(FeedView):
                 error_example("Malformed cursor", 400, "The cursor is malformed, was altered, or belongs to "
                               "another channel or locale. Send a next_cursor exactly as the feed returned it.",
                               "invalid_cursor"),
-                error_example("Bad limit", 400, "limit must be a whole number from 1 to 1000.", "invalid_limit"),
+                error_example("Bad limit", 400, "limit must be a whole number of at least 1 (larger than 1000 serves 1000).",
+                              "invalid_limit"),
             ]),
             410: OpenApiResponse(ErrorSerializer, description="The cursor is older than the kept history.",
                                  examples=[error_example(

@@ -281,8 +281,8 @@ def test_unknown_api_url_answers_json_404(client, settings):
 
 
 def test_query_token_only_where_allowed(token):
-    from rest_framework.test import APIRequestFactory
     from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
 
     from publishing.feed.auth import ChannelTokenAuthentication, QueryTokenAuthentication
 
