@@ -192,7 +192,8 @@ class ChannelProductsView(FeedView):
                 error_example("Malformed cursor", 400, "The cursor is malformed, was altered, or belongs to "
                               "another channel or locale. Send a next_cursor exactly as the feed returned it.",
                               "invalid_cursor"),
-                error_example("Bad limit", 400, "limit must be a whole number of at least 1 (larger than 1000 serves 1000).",
+                error_example("Bad limit", 400,
+                              "limit must be a whole number of at least 1 (larger than 1000 serves 1000).",
                               "invalid_limit"),
             ]),
             410: OpenApiResponse(ErrorSerializer, description="The cursor is older than the kept history.",
