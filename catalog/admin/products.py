@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from parler.admin import TranslatableAdmin
 from parler.forms import TranslatableModelForm
@@ -15,6 +15,7 @@ from publishing.admin.actions import PRODUCT_ACTIONS
 from publishing.admin.inlines import COMPLETENESS_PREFETCH, PRODUCT_INLINES, completeness_column
 
 from ..families import missing_required_attributes
+from ..images import smallest_rendition
 from ..models import Category, Family, Product
 from .choices import CategorySubtreeFilter, TranslatedRelatedFilter
 from .inlines import CATALOG_PRODUCT_INLINES
@@ -73,7 +74,7 @@ class ProductAdminForm(TranslatableModelForm):
 @admin.register(Product)
 class ProductAdmin(TranslatableAdmin):
     form = ProductAdminForm
-    list_display = ("sku", "name_column", "brand", "family", "status", "review_state", "languages_column",
+    list_display = ("thumbnail", "sku", "name_column", "brand", "family", "status", "review_state", "languages_column",
                     completeness_column)
     list_display_links = ("sku", "name_column")
     list_filter = (CategorySubtreeFilter, ("brand", admin.RelatedFieldListFilter),
@@ -137,6 +138,16 @@ class ProductAdmin(TranslatableAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     # --- list columns -------------------------------------------------------
+
+    @admin.display(description=_("image"))
+    def thumbnail(self, obj):
+        listed = getattr(obj, "listed_images", None)
+        if not listed:
+            return "—"
+        image_file = listed[0].image_file
+        rendition = smallest_rendition(image_file)
+        url = rendition.file.url if rendition else image_file.file.url
+        return format_html('<img src="{}" alt="" style="max-width:48px;max-height:48px" loading="lazy">', url)
 
     @admin.display(description=_("name"))
     def name_column(self, obj):

@@ -22,9 +22,11 @@ NAMES = {"en": "Angle grinder", "fi": "Kulmahiomakone", "hu": "Sarokcsiszoló", 
 
 
 def _catalog(count, family, brand, category, channel):
+    image_file = ingest_image(png_bytes(400, 300, colour=(3, 4, 5)))
     for index in range(count):
         product = make_product(sku=f"Q-{index:04d}", names={k: f"{v} {index}" for k, v in NAMES.items()},
                                family=family, brand=brand, categories=[category])
+        ProductImage.objects.create(product=product, image_file=image_file, role="main")
         Completeness.objects.bulk_create([
             Completeness(product=product, channel=channel, language_code=code, score=80 + index % 20)
             for code in ("en", "fi")
@@ -49,6 +51,7 @@ def test_product_list_queries_stay_flat_from_10_to_200_products(admin_client):
     _catalog(10, family, brand, category, channel)
     small, response = _count(admin_client, url)
     assert response.content.decode().count('class="lang-ok"') == 10 * 4
+    assert response.content.decode().count("-320.webp") == 10
 
     for index in range(10, 200):
         product = make_product(sku=f"Q-{index:04d}", names={k: f"{v} {index}" for k, v in NAMES.items()},
@@ -57,6 +60,7 @@ def test_product_list_queries_stay_flat_from_10_to_200_products(admin_client):
     large, response = _count(admin_client, url)
     html = response.content.decode()
     assert html.count('class="lang-ok"') == 200 * 4 and "Q-0199" in html and "web " in html
+    assert html.count("-320.webp") == 10  # thumbnails of the 10 products with an image
     assert small == large, f"{small} queries for 10 products, {large} for 200"
     print(f"product list: {small} queries for 10 and for 200 products")
 
