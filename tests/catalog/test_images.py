@@ -138,3 +138,29 @@ def test_a_new_image_gets_its_renditions_and_a_known_one_costs_nothing(settings,
     assert images.make_missing_renditions() == 4  # 2 formats for each of the 2 files
     assert images.make_missing_renditions() == 0
     assert bare.renditions.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_rendition_made_concurrently_is_reused_through_the_unique_key(monkeypatch):
+    image_file = images.ingest_image(png_bytes(400, 200), renditions=False)
+    first = images.ensure_rendition(image_file, 320, "jpeg")
+    # Another process made the row between our lookup and our insert.
+    monkeypatch.setattr(images, "_known_rendition", lambda *args: None)
+    again = images.ensure_rendition(image_file, 320, "jpeg")
+    assert again.pk == first.pk and Rendition.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_image_ingested_concurrently_is_reused_through_the_unique_key(monkeypatch):
+    data = png_bytes(30, 20, colour=(4, 4, 4))
+    first = images.ingest_image(data, renditions=False)
+    real_filter = ImageFile.objects.filter
+
+    class NoneFirst:
+        def first(self):
+            return None
+
+    monkeypatch.setattr(ImageFile.objects, "filter", lambda **kw: NoneFirst() if "sha256" in kw else real_filter(**kw))
+    again = images.ingest_image(data, renditions=False)
+    monkeypatch.undo()
+    assert again.pk == first.pk and ImageFile.objects.count() == 1
