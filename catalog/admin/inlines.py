@@ -52,7 +52,11 @@ class ProductInlineMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "variant":
+        if db_field.name == "variant" and field is not None:
+            # Only this product's variants: offered and accepted.
+            product = _product(request)
+            field.queryset = Variant.objects.filter(product=product) if product is not None and product.pk \
+                else Variant.objects.none()
             freeze_choices(field, variant_choices(request))
         return field
 

@@ -296,3 +296,26 @@ def test_saving_over_a_newer_version_is_refused(admin_client):
     data["mpn"] = "MINE"
     assert admin_client.post(url, data).status_code == 302
     assert Product.objects.get(pk=product.pk).mpn == "MINE"
+
+
+@pytest.mark.django_db
+def test_stock_rows_accept_only_variants_of_the_product(admin_client):
+    from catalog.models import Stock
+    from tests.factories import make_store, make_variant
+
+    store = make_store()
+    product = make_product(sku="VAR-1")
+    own = make_variant(product, sku="VAR-1-S")
+    foreign = make_variant(make_product(sku="VAR-2"), sku="VAR-2-S")
+    url = change_url(product)
+    page = admin_client.get(url)
+    prefix = next(i.formset.prefix for i in page.context["inline_admin_formsets"] if i.formset.model is Stock)
+    data = form_data(page)
+    data.update({f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-0-store": str(store.pk),
+                 f"{prefix}-0-variant": str(foreign.pk), f"{prefix}-0-quantity": "4"})
+    response = admin_client.post(url, data)
+    assert response.status_code == 200 and any("valid choice" in m for m in errors_of(response))
+    data[f"{prefix}-0-variant"] = str(own.pk)
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+    assert Stock.objects.get(product=product).variant == own
