@@ -101,7 +101,10 @@ class AttributeValueForm(forms.ModelForm):
         if attribute is None:
             return cleaned
         allowed = getattr(self, "allowed_attribute_ids", None)
-        if allowed is not None and attribute.pk not in allowed:
+        # Values kept from a former family stay until deleted; new ones must
+        # belong to the current family.
+        is_new_choice = not self.instance.pk or "attribute" in self.changed_data
+        if allowed is not None and attribute.pk not in allowed and is_new_choice:
             self.add_error("attribute", _("This attribute is not part of the product's family."))
             return cleaned
         target = VALUE_FIELD[attribute.type]

@@ -319,3 +319,24 @@ def test_stock_rows_accept_only_variants_of_the_product(admin_client):
     response = admin_client.post(url, data)
     assert response.status_code == 302, errors_of(response)
     assert Stock.objects.get(product=product).variant == own
+
+
+@pytest.mark.django_db
+def test_moving_a_product_to_another_family(admin_client):
+    from tests.factories import set_value
+
+    length = make_attribute(code="length", type=Attribute.Type.NUMBER, labels={"en": "Length"})
+    volume = make_attribute(code="volume", type=Attribute.Type.NUMBER, labels={"en": "Volume"})
+    saws = make_family(attributes=[length], required=[length])
+    pumps = make_family(attributes=[volume], required=[volume])
+    product = make_product(sku="FAM-1", family=saws)
+    set_value(product, length, 30)
+
+    # The move itself saves: the new family's attributes are offered afterwards.
+    response = _post(admin_client, change_url(product), family=str(pumps.pk))
+    assert response.status_code == 302, errors_of(response)
+    assert Product.objects.get(pk=product.pk).family == pumps
+    # From then on its requirements apply; the old value does not block.
+    response = _post(admin_client, change_url(product), mpn="P-1")
+    assert any("requires a value for: Volume" in m for m in errors_of(response)), errors_of(response)
+    assert not any("not part of" in m for m in errors_of(response))
