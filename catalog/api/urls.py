@@ -1,3 +1,10 @@
 """Routes of the write API, included under /api/v1/."""
 
-urlpatterns = []
+from rest_framework.routers import SimpleRouter
+
+from .views import ProductViewSet
+
+router = SimpleRouter()
+router.register("products", ProductViewSet, basename="api-product")
+
+urlpatterns = router.urls
