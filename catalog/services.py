@@ -157,6 +157,18 @@ def upsert_products(items, *, user=None, require_version=True):
     exported and edits is its own authority)."""
     refs = _Refs()
     results = []
+    try:
+        _upsert_all(items, refs, results, require_version, user)
+    except Exception:
+        # The whole batch rolled back: forget texts parler cached for its lines.
+        for result in results:
+            if result.product is not None:
+                _delete_cached_translations(result.product)
+        raise
+    return results
+
+
+def _upsert_all(items, refs, results, require_version, user):
     with transaction.atomic():
         # Lock the existing products in one order (by id) before touching any:
         # two bulk requests over the same products then queue instead of
@@ -169,7 +181,6 @@ def upsert_products(items, *, user=None, require_version=True):
                  .order_by("pk").values_list("pk", flat=True))
         for line, item in enumerate(items, start=1):
             results.append(_upsert_one(line, item, refs, require_version, user))
-    return results
 
 
 class InvalidLine:
