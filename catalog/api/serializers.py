@@ -214,16 +214,29 @@ class VersionConflictSerializer(ApiErrorSerializer):
     current_version = serializers.IntegerField()
 
 
-class BulkResultSerializer(serializers.Serializer):
-    line = serializers.IntegerField(help_text="1-based position of the item in the request.")
-    sku = serializers.CharField(allow_null=True)
-    status_code = serializers.IntegerField(
-        help_text="201 created, 204 updated (or unchanged), 400 invalid, 412 stale version, 428 version missing.",
-    )
-    version = serializers.IntegerField(required=False, help_text="The product's version after a 201 or 204.")
-    code = serializers.CharField(required=False, help_text="invalid, version_conflict or version_required.")
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)
-    current_version = serializers.IntegerField(required=False, help_text="With 412 and 428.")
+BULK_RESULTS_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {
+            "line": {"type": "integer", "description": "1-based position of the item in the request."},
+            "sku": {"type": "string", "nullable": True},
+            "status_code": {
+                "type": "integer", "enum": [201, 204, 400, 412, 428],
+                "description": "201 created, 204 updated (or unchanged), 400 invalid, 412 stale version, "
+                               "428 version missing.",
+            },
+            "version": {"type": "integer", "description": "The product's version after a 201 or 204."},
+            "code": {"type": "string", "enum": ["invalid", "version_conflict", "version_required"]},
+            "errors": {
+                "type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                "description": "With 400: field → messages, keyed like single-product errors.",
+            },
+            "current_version": {"type": "integer", "description": "With 412 and 428."},
+        },
+        "required": ["line", "sku", "status_code"],
+    },
+}
 
 
 # --- examples --------------------------------------------------------------------

@@ -22,7 +22,7 @@ from .parsers import NDJSONParser
 from .permissions import ProductPermissions
 from .serializers import (
     BULK_REQUEST_EXAMPLE, BULK_RESPONSE_EXAMPLE, CONFLICT_EXAMPLE, PATCH_EXAMPLE, PRODUCT_EXAMPLE,
-    PRODUCT_READ_EXAMPLE, VALIDATION_EXAMPLE, VERSION_REQUIRED_EXAMPLE, ApiErrorSerializer, BulkResultSerializer,
+    PRODUCT_READ_EXAMPLE, VALIDATION_EXAMPLE, VERSION_REQUIRED_EXAMPLE, ApiErrorSerializer, BULK_RESULTS_SCHEMA,
     ProductSerializer, ValidationErrorSerializer, VersionConflictSerializer, api_queryset, error_example,
     product_representation, request_example, response_example,
 )
@@ -103,10 +103,18 @@ LOCKING_ERRORS = {
 
 
 class ProductPagination(CursorPagination):
+    """Pages ordered by SKU; the cursor stays stable while products change."""
+
     ordering = "sku"
     page_size = 100
     page_size_query_param = "limit"
     max_page_size = 1000
+
+    def get_paginated_response_schema(self, schema):
+        result = super().get_paginated_response_schema(schema)
+        result["properties"]["next"]["example"] = "http://127.0.0.1:8000/api/v1/products/?cursor=cD1EUklMTC0xOFY%3D"
+        result["properties"]["previous"]["example"] = None
+        return result
 
 
 class ProductReplaceSerializer(ProductSerializer):
@@ -136,7 +144,12 @@ def _version_from_header(value):
             "limit", OpenApiTypes.INT, OpenApiParameter.QUERY, required=False,
             description="Page size, default 100, at most 1000.",
         )],
-        responses={200: ProductSerializer(many=True), **AUTH_ERRORS, **INVALID},
+        responses={
+            200: OpenApiResponse(ProductSerializer(many=True), examples=[
+                response_example("Page", PRODUCT_READ_EXAMPLE, 200, "One product per item of results"),
+            ]),
+            **AUTH_ERRORS, **INVALID,
+        },
     ),
     retrieve=extend_schema(
         summary="Read a product", tags=["products"], parameters=[SKU, IF_NONE_MATCH, ETAG],
@@ -290,13 +303,15 @@ class ProductViewSet(viewsets.GenericViewSet):
             "others saved. The answer lists one status per item, in order (`line` counts items from 1; "
             "in NDJSON, blank lines are skipped)."
         ),
+        # Raw array schemas: with a many=True serializer the schema generator
+        # would wrap each (already listed) example in one more list.
         request={
-            "application/json": ProductSerializer(many=True),
-            "application/x-ndjson": OpenApiTypes.STR,
+            "application/json": {"type": "array", "items": {"$ref": "#/components/schemas/Product"}},
+            "application/x-ndjson": {"type": "string", "description": "One product object per line."},
         },
         examples=[request_example("Mixed lines", BULK_REQUEST_EXAMPLE)],
         responses={
-            200: OpenApiResponse(BulkResultSerializer(many=True), description="One status per item.", examples=[
+            200: OpenApiResponse(BULK_RESULTS_SCHEMA, description="One status per item.", examples=[
                 response_example("Statuses", BULK_RESPONSE_EXAMPLE, 200),
             ]),
             400: OpenApiResponse(ApiErrorSerializer, description="The body is not a list, or too long.", examples=[
@@ -306,7 +321,8 @@ class ProductViewSet(viewsets.GenericViewSet):
             **AUTH_ERRORS,
         },
     )
-    @action(detail=False, methods=["post"], url_path="bulk", parser_classes=[JSONParser, NDJSONParser])
+    @action(detail=False, methods=["post"], url_path="bulk", parser_classes=[JSONParser, NDJSONParser],
+            pagination_class=None, filter_backends=[])
     def bulk(self, request):
         items = request.data
         if not isinstance(items, list):
