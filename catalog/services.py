@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
@@ -126,7 +126,7 @@ def update_product(product, data, *, expected_version, partial, user=None, _refs
         locked = _locked(product.pk)
         if expected_version is not None and locked.version != expected_version:
             raise VersionConflict(locked.version)
-        writer = _ProductWriter(locked, data, partial=partial, refs=_refs or _Refs())
+        writer = _ProductWriter(_load_for_writing(locked, data, partial), data, partial=partial, refs=_refs or _Refs())
         writer.validate()
         try:
             with transaction.atomic():
@@ -143,7 +143,7 @@ def update_product(product, data, *, expected_version, partial, user=None, _refs
 def delete_product(product, *, expected_version=None, user=None):
     """Delete ``product``; with ``expected_version``, only if it is still that version."""
     with transaction.atomic():
-        locked = _locked(product.pk, prefetch=False)
+        locked = _locked(product.pk)
         if expected_version is not None and locked.version != expected_version:
             raise VersionConflict(locked.version)
         locked.delete()
@@ -235,21 +235,28 @@ def parse_version(value):
 
 # --- internals ----------------------------------------------------------------
 
-def _locked(pk, prefetch=True):
-    """The product row locked until the transaction ends, with what the
-    writer compares against."""
-    queryset = Product.objects.select_for_update().filter(pk=pk)
-    if prefetch:
-        queryset = queryset.prefetch_related(
-            "translations",
-            "categories",
-            Prefetch("attribute_values", queryset=AttributeValue.objects.select_related("attribute", "option")
-                     .prefetch_related("options")),
-            Prefetch("variants", queryset=Variant.objects.prefetch_related("axis_values")),
-            Prefetch("prices", queryset=Price.objects.select_related("price_list", "variant")),
-            Prefetch("stock", queryset=Stock.objects.select_related("store", "variant")),
-        )
-    return queryset.get()
+def _locked(pk):
+    """The product row, locked until the transaction ends."""
+    return Product.objects.select_for_update().get(pk=pk)
+
+
+def _load_for_writing(product, data, partial):
+    """What the writer compares against, loaded once the version matched:
+    for a PATCH only the parts it sends (prices and stock name variants)."""
+    lookups = {
+        "translations": ["translations"],
+        "categories": ["categories"],
+        "attributes": [Prefetch("attribute_values", queryset=AttributeValue.objects
+                                .select_related("attribute", "option").prefetch_related("options"))],
+        "variants": [Prefetch("variants", queryset=Variant.objects.prefetch_related("axis_values"))],
+        "prices": [Prefetch("prices", queryset=Price.objects.select_related("price_list", "variant"))],
+        "stock": [Prefetch("stock", queryset=Stock.objects.select_related("store", "variant"))],
+    }
+    keys = set(data) if partial and isinstance(data, dict) else set(lookups)
+    if keys & {"prices", "stock"}:
+        keys.add("variants")
+    prefetch_related_objects([product], *[lookup for key in lookups if key in keys for lookup in lookups[key]])
+    return product
 
 
 class _Refs:
@@ -452,6 +459,7 @@ class _ProductWriter:
             value = self._text(key, data.get(key))
             if value is not None:
                 setattr(product, key, value)
+        unknown = {"brand": _("Unknown brand '%(code)s'."), "family": _("Unknown family '%(code)s'.")}
         for key, model in (("brand", Brand), ("family", Family)):
             if self.handles(key):
                 code = data.get(key)
@@ -462,7 +470,7 @@ class _ProductWriter:
                 else:
                     found = self.refs.lookup(model, [code]).get(code)
                     if found is None:
-                        self.error(key, _("Unknown %(kind)s '%(code)s'.") % {"kind": key, "code": code})
+                        self.error(key, unknown[key] % {"code": code})
                     else:
                         setattr(product, key, found)
         if self.handles("status"):
@@ -472,6 +480,8 @@ class _ProductWriter:
             else:
                 product.status = status
 
+        if self.partial and not any(key in data for key in ("sku", "gtin", "mpn", "brand", "family", "status")):
+            return  # nothing of the row itself is sent
         # Brand and family were looked up above; full_clean would query them again.
         excluded = [f.name for f in Product._meta.fields if not f.editable]
         excluded += ["brand", "family", "replacement", *self.errors]
@@ -480,11 +490,8 @@ class _ProductWriter:
         except ValidationError as exc:
             for key, messages in exc.message_dict.items():
                 self.error("non_field_errors" if key == "__all__" else key, messages)
-        if "sku" not in self.errors and product.sku:
-            clash = Product.objects.filter(sku=product.sku)
-            if not self.creating:
-                clash = clash.exclude(pk=product.pk)
-            if clash.exists():
+        if self.creating and "sku" not in self.errors and product.sku:
+            if Product.objects.filter(sku=product.sku).exists():
                 self.error("sku", _("A product with this SKU already exists."))
         after = (product.sku, product.gtin, product.mpn, product.brand_id, product.family_id, product.status)
         if after != before:
@@ -502,6 +509,7 @@ class _ProductWriter:
             return
         existing = set() if self.creating else {t.language_code for t in product.translations.all()}
         removed = set()
+        current_language = product.get_current_language()
         for language, fields in given.items():
             if language not in settings.LANGUAGE_CODES:
                 self.error(f"translations[{language}]", _unknown_language(language))
@@ -519,6 +527,7 @@ class _ProductWriter:
         remaining = (existing | {lang for lang, f in given.items() if isinstance(f, dict)}) - removed
         if not remaining:
             self.error("translations", _("Give the product a name in at least one language."))
+        product.set_current_language(current_language)
         for language in sorted(removed):
             self.plan(lambda language=language: self.product.delete_translation(language))
         if removed:
@@ -717,6 +726,8 @@ class _ProductWriter:
 
     def _variants(self):
         product = self.product
+        if not self.handles("variants") and not (self.handles("prices") or self.handles("stock")):
+            return  # nothing names a variant
         current = {} if self.creating else {v.sku: v for v in product.variants.all()}
         if not self.handles("variants"):
             self.variant_skus = set(current)

@@ -127,6 +127,16 @@ def _etag(product):
     return f'"{product.version}"'
 
 
+def _matches(header, product):
+    """Whether an If-None-Match header names the product's current version."""
+    if not header:
+        return False
+    try:
+        return any(_version_from_header(tag) == product.version for tag in header.split(","))
+    except ValidationError:
+        return False
+
+
 def _version_from_header(value):
     text = value.strip()
     if text.startswith("W/"):
@@ -248,7 +258,7 @@ class ProductViewSet(viewsets.GenericViewSet):
 
     def retrieve(self, request, sku=None):
         product = self.get_object()
-        if request.headers.get("If-None-Match") == _etag(product):
+        if _matches(request.headers.get("If-None-Match"), product):
             response = Response(status=status.HTTP_304_NOT_MODIFIED)
         else:
             response = Response(product_representation(product))

@@ -246,3 +246,16 @@ def test_delete(api, refs):
     assert api.delete(detail("DRILL-18V"), HTTP_IF_MATCH='"7"').status_code == 412
     assert api.delete(detail("DRILL-18V")).status_code == 204
     assert not Product.objects.filter(sku="DRILL-18V").exists()
+
+
+def test_patch_of_prices_alone_may_name_existing_variants(api, refs):
+    post(api, product_payload())
+    response = api.patch(detail("DRILL-18V"), {
+        "prices": [{"price_list": "retail", "variant": "DRILL-18V-RED", "amount": 99}],
+        "stock": [{"store": "hel-kamppi", "variant": "DRILL-18V-RED", "quantity": 0}],
+    }, format="json", HTTP_IF_MATCH='"1"')
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert [(p["variant"], p["amount"]) for p in body["prices"]] == [("DRILL-18V-RED", "99.00")]
+    assert body["stock"] == [{"store": "hel-kamppi", "variant": "DRILL-18V-RED", "quantity": 0}]
+    assert body["variants"][0]["axes"] == {"colour": "red"} and body["version"] == 2
