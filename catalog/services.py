@@ -209,9 +209,11 @@ def _upsert_one(line, item, refs, require_version, user):
                 product = create_product(item, user=user, _refs=refs)
                 return UpsertResult(line, sku, 201, product=product)
             if version is None and require_version:
+                # No current version here: the client should read the
+                # product, not resend blindly over someone else's change.
                 return UpsertResult(line, sku, 428, errors={"version": [
                     _("Send the version you last read to update an existing product."),
-                ]}, current_version=product.version)
+                ]})
             product = update_product(product, item, expected_version=version, partial=True, user=user, _refs=refs)
             return UpsertResult(line, sku, 204, product=product)
     except ProductValidationError as exc:
@@ -224,11 +226,9 @@ def parse_version(value):
     """A version sent by a client (int or digits), or None when absent."""
     if value is None or value == "":
         return None
-    if isinstance(value, bool):
-        value = None
-    elif isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
-    elif isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
     raise ProductValidationError({"version": [_("Send the version as a whole number, e.g. 3.")]})
 
@@ -843,7 +843,8 @@ class _ProductWriter:
             prefix = f"prices[{index}]"
             price_list = lists.get(entry.get("price_list"))
             if price_list is None:
-                self.error(f"{prefix}.price_list", _("Unknown price list '%(code)s'.") % {"code": entry.get("price_list")})
+                self.error(f"{prefix}.price_list",
+                           _("Unknown price list '%(code)s'.") % {"code": entry.get("price_list")})
             variant = self._variant_sku(f"{prefix}.variant", entry.get("variant"))
             try:
                 amount = parse_decimal(entry.get("amount"), decimal_places=2, max_digits=12)

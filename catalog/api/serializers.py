@@ -232,7 +232,7 @@ BULK_RESULTS_SCHEMA = {
                 "type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
                 "description": "With 400: field → messages, keyed like single-product errors.",
             },
-            "current_version": {"type": "integer", "description": "With 412 and 428."},
+            "current_version": {"type": "integer", "description": "With 412: the version to read again."},
         },
         "required": ["line", "sku", "status_code"],
     },

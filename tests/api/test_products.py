@@ -226,7 +226,7 @@ def test_list_is_paginated_and_filtered(api, refs):
     assert bad.status_code == 400 and "updated_since" in bad.json()["errors"]
 
 
-def test_list_query_count_does_not_grow_with_the_page(api, refs, django_assert_max_num_queries):
+def test_list_query_count_does_not_grow_with_the_page(api, refs):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
