@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from catalog.models import AttributeValue, Price, Product, Stock, Variant
+from catalog.models import Attribute, AttributeValue, Price, Product, Stock, Variant
+from tests.factories import make_attribute
 
 from .conftest import product_payload
 
@@ -200,6 +201,16 @@ def test_rich_text_is_sanitised_through_the_api(api, refs):
     stored = Product.objects.get(sku="DRILL-18V")
     stored.set_current_language("fi")
     assert "script" not in stored.description
+
+
+def test_rich_text_attribute_values_are_sanitised(api, refs):
+    make_attribute("care", Attribute.Type.RICH_TEXT, localizable=True)
+    response = post(api, product_payload(attributes=[
+        {"code": "care", "locale": "ru", "value": '<p>Мыть <img src=x onerror="alert(1)"> руками</p><script>x()</script>'},
+    ]))
+    assert response.status_code == 201, response.content
+    value = attrs(response.json())[("care", "ru")]
+    assert value.startswith("<p>Мыть") and "onerror" not in value and "script" not in value
 
 
 def test_list_is_paginated_and_filtered(api, refs):

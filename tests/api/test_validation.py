@@ -33,6 +33,7 @@ def test_errors_are_keyed_by_field_and_language(api, refs):
             {"code": "warranty_note", "locale": None, "value": "x"},
             {"code": "weight", "locale": None, "value": "1"},
             {"code": "power", "locale": "fi", "value": "1"},
+            {"code": "warranty_note", "locale": "de", "value": "Garantie"},
         ],
     )
     errors = errors_of(api.post(URL, payload, format="json"))
@@ -49,6 +50,7 @@ def test_errors_are_keyed_by_field_and_language(api, refs):
     assert "differs per language" in errors["attr:warranty_note"][0]
     assert errors["attr:weight"] == ["Unknown attribute 'weight'."]
     assert "same in every language" in errors["attr:power[fi]"][0]
+    assert errors["attr:warranty_note[de]"][0].startswith("Unknown language 'de'.")
     assert not Product.objects.exists()
 
 
