@@ -206,7 +206,8 @@ def test_rich_text_is_sanitised_through_the_api(api, refs):
 def test_rich_text_attribute_values_are_sanitised(api, refs):
     make_attribute("care", Attribute.Type.RICH_TEXT, localizable=True)
     response = post(api, product_payload(attributes=[
-        {"code": "care", "locale": "ru", "value": '<p>Мыть <img src=x onerror="alert(1)"> руками</p><script>x()</script>'},
+        {"code": "care", "locale": "ru",
+         "value": '<p>Мыть <img src=x onerror="alert(1)"> руками</p><script>x()</script>'},
     ]))
     assert response.status_code == 201, response.content
     value = attrs(response.json())[("care", "ru")]
