@@ -1,0 +1,251 @@
+"""Read helpers over the web channel's published documents (no catalog models).
+
+Listings, facets, sorting and search run in Python over the channel's
+documents for one locale: SQLite folds only ASCII in LIKE, and casefolded
+keys make "Ő", "ä" and "Ж" sort and match like any other letter. The parsed
+index is cached per process and invalidated by the channel's latest sequence
+number, so a page costs a constant number of queries.
+"""
+
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from urllib.parse import quote, unquote, urlsplit
+
+from django.conf import settings
+from django.db.models import Count, Max
+
+from publishing.models import Channel, ProductSnapshot
+
+WEB_CHANNEL = getattr(settings, "PIM_WEB_CHANNEL", "web")
+
+
+def fold(text):
+    """A case- and form-insensitive key: NFKC then casefold (ß→ss, Ő→ő)."""
+    return unicodedata.normalize("NFKC", str(text or "")).casefold()
+
+
+def web_channel():
+    return Channel.objects.prefetch_related("languages").filter(code=WEB_CHANNEL, is_active=True).first()
+
+
+def channel_languages(channel):
+    """The channel's languages in its order, limited to the configured ones."""
+    if channel is None:
+        return []
+    known = set(settings.LANGUAGE_CODES)
+    return [lang.language_code for lang in channel.languages.all() if lang.language_code in known]
+
+
+def live(channel, locale=None):
+    """Published (not tombstoned, sequenced) snapshots of the channel."""
+    queryset = ProductSnapshot.objects.filter(channel=channel, deleted=False, seq__isnull=False)
+    if locale is not None:
+        queryset = queryset.filter(locale=locale)
+    return queryset
+
+
+def slug_of(document):
+    """The document's slug, or the last path segment of its URL."""
+    if document.get("slug"):
+        return document["slug"]
+    url = document.get("url") or ""
+    return unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]) if url else ""
+
+
+def page_path(locale, slug):
+    """Site-relative path of a product page (works on any host, e.g. test servers)."""
+    return f"/{locale}/p/{quote(slug, safe='')}/"
+
+
+def document_url(locale, slug):
+    return f"{settings.PIM_BASE_URL}{page_path(locale, slug)}"
+
+
+def path_of(url):
+    """The path of an absolute URL (links inside the site stay relative)."""
+    return urlsplit(url).path if url else ""
+
+
+def is_discontinued(document):
+    return document.get("status") == "discontinued"
+
+
+def replacement_url(document):
+    replacement = document.get("replacement") or {}
+    return document.get("replacement_url") or replacement.get("url")
+
+
+# --- Single products ------------------------------------------------------------
+
+def find_by_slug(channel, locale, slug):
+    """The live snapshot whose page is /{locale}/p/{slug}/, else None."""
+    urls = {document_url(locale, slug), f"{settings.PIM_BASE_URL}/{locale}/p/{slug}/"}
+    return live(channel, locale).filter(document__url__in=list(urls)).first()
+
+
+def find_moved(channel, locale, slug):
+    """Where an unknown slug went: the same product in ``locale``.
+
+    No slug history is stored, so two lookups stand in for it: the SKU
+    (/{lang}/p/{sku}/ is a stable address) and the product's slug in another
+    published language (a visitor who edits the language in the URL).
+    Returns the live snapshot in ``locale`` or None.
+    """
+    snapshot = live(channel, locale).filter(sku=slug).first()
+    if snapshot is not None:
+        return snapshot
+    languages = channel_languages(channel)
+    urls = [document_url(lang, slug) for lang in languages]
+    sku = live(channel).filter(document__url__in=urls).values_list("sku", flat=True).first()
+    if sku is None:
+        return None
+    return live(channel, locale).filter(sku=sku).first()
+
+
+def translations_of(channel, sku):
+    """{locale: document} of every published language of one product."""
+    rows = live(channel).filter(sku=sku).values_list("locale", "document")
+    order = {code: i for i, code in enumerate(channel_languages(channel))}
+    return dict(sorted(rows, key=lambda row: order.get(row[0], len(order))))
+
+
+# --- Listings -------------------------------------------------------------------
+
+@dataclass
+class Entry:
+    """A listing row: the document plus its precomputed sort and search keys."""
+
+    document: dict
+    name_key: str
+    price: Decimal | None
+    search_text: str
+    category_codes: frozenset
+    facets: dict = field(default_factory=dict)
+
+    @property
+    def path(self):
+        return path_of(self.document.get("url"))
+
+
+def _amount(document):
+    try:
+        return Decimal(str((document.get("price") or {})["amount"]))
+    except (KeyError, TypeError, InvalidOperation):
+        return None
+
+
+def _entry(document):
+    facets = {
+        attr["code"]: str(attr.get("display") or attr.get("value") or "")
+        for attr in document.get("attributes") or []
+        if attr.get("code") and not isinstance(attr.get("value"), (dict, list))
+    }
+    text = " ".join(str(document.get(key) or "") for key in ("name", "brand", "sku", "gtin", "short_description"))
+    text += " " + " ".join(v["sku"] for v in document.get("variants") or [] if v.get("sku"))
+    return Entry(
+        document=document,
+        name_key=fold(document.get("name")),
+        price=_amount(document),
+        search_text=fold(text),
+        category_codes=frozenset(c["code"] for c in document.get("categories") or [] if c.get("code")),
+        facets=facets,
+    )
+
+
+_cache = {}
+_cache_lock = threading.Lock()
+
+
+def index(channel, locale):
+    """Every live document of the channel in ``locale`` as listing entries.
+
+    Two queries: the channel's state (latest seq and count) and, only when
+    that changed, the documents themselves.
+    """
+    state = live(channel, locale).aggregate(top=Max("seq"), n=Count("id"))
+    key = (channel.pk, locale)
+    stamp = (state["top"], state["n"])
+    cached = _cache.get(key)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    documents = live(channel, locale).order_by("sku").values_list("document", flat=True)
+    entries = [_entry(doc) for doc in documents if not doc.get("deleted") and not is_discontinued(doc)]
+    with _cache_lock:
+        _cache[key] = (stamp, entries)
+    return entries
+
+
+def clear_cache():
+    with _cache_lock:
+        _cache.clear()
+
+
+def categories(entries):
+    """[{code, name, path, count}] of the categories the documents name."""
+    found = {}
+    for entry in entries:
+        for category in entry.document.get("categories") or []:
+            code = category.get("code")
+            if not code:
+                continue
+            item = found.setdefault(code, {**category, "count": 0})
+            item["count"] += 1
+    return sorted(found.values(), key=lambda c: fold(c.get("path") or c.get("name")))
+
+
+def in_category(entries, code):
+    return [e for e in entries if code in e.category_codes]
+
+
+def facets(entries, selected=None):
+    """Attribute facets: [{code, label, values: [{value, count, selected}]}]."""
+    selected = selected or {}
+    labels, counts = {}, {}
+    for entry in entries:
+        for attr in entry.document.get("attributes") or []:
+            code = attr.get("code")
+            value = entry.facets.get(code)
+            if not code or not value:
+                continue
+            labels.setdefault(code, attr.get("label") or code)
+            bucket = counts.setdefault(code, {})
+            bucket[value] = bucket.get(value, 0) + 1
+    result = []
+    for code, bucket in counts.items():
+        if len(bucket) < 2 and code not in selected:
+            continue  # one value for everything filters nothing
+        values = [
+            {"value": v, "count": n, "selected": v in selected.get(code, ())}
+            for v, n in sorted(bucket.items(), key=lambda item: fold(item[0]))
+        ]
+        result.append({"code": code, "label": labels[code], "values": values})
+    return sorted(result, key=lambda f: fold(f["label"]))
+
+
+def apply_facets(entries, selected):
+    """Keep entries matching every selected attribute (any of its values)."""
+    for code, values in selected.items():
+        entries = [e for e in entries if e.facets.get(code) in values]
+    return entries
+
+
+SORTS = ("name", "-name", "price", "-price")
+
+
+def sort(entries, order):
+    order = order if order in SORTS else "name"
+    if order.lstrip("-") == "price":
+        priced = sorted((e for e in entries if e.price is not None), key=lambda e: (e.price, e.name_key),
+                        reverse=order.startswith("-"))
+        return priced + [e for e in entries if e.price is None]  # unpriced last either way
+    return sorted(entries, key=lambda e: (e.name_key, e.document.get("sku", "")), reverse=order.startswith("-"))
+
+
+def search(entries, query):
+    """Entries whose text holds every word of ``query``, case-insensitively in any script."""
+    words = fold(query).split()
+    if not words:
+        return []
+    return [e for e in entries if all(word in e.search_text for word in words)]

@@ -1,0 +1,211 @@
+"""Public pages of the web channel, rendered only from its published documents."""
+
+import functools
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import HttpResponseForbidden, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+
+from . import pages, presentation, seo
+
+PAGE_SIZE = 24
+PRODUCT_MAX_AGE = 300
+
+
+def _language_names():
+    return dict(settings.LANGUAGES)
+
+
+def localized(view):
+    """Validate the <lang> URL part against the channel and render in that language."""
+
+    @functools.wraps(view)
+    def wrapper(request, lang, *args, **kwargs):
+        channel = pages.web_channel()
+        languages = pages.channel_languages(channel)
+        if lang not in settings.LANGUAGE_CODES or lang not in languages:
+            fallback = settings.LANGUAGE_CODE if settings.LANGUAGE_CODE in settings.LANGUAGE_CODES else "en"
+            with translation.override(fallback):
+                return not_found(request, fallback, languages)
+        with translation.override(lang):
+            request.LANGUAGE_CODE = lang
+            return view(request, lang, channel, languages, *args, **kwargs)
+
+    return wrapper
+
+
+def _context(lang, languages, switcher, **extra):
+    names = _language_names()
+    return {
+        "lang": lang,
+        "languages": [
+            {"code": code, "name": names.get(code, code), "url": switcher.get(code, f"/{code}/"),
+             "current": code == lang}
+            for code in languages
+        ],
+        **extra,
+    }
+
+
+def not_found(request, lang, languages=()):
+    context = _context(lang, languages or [lang], {}, title=_("Page not found"))
+    return render(request, "web/404.html", context, status=404)
+
+
+@localized
+def home(request, lang, channel, languages):
+    entries = pages.index(channel, lang)
+    context = _context(
+        lang, languages, {},
+        title=_("Products"),
+        categories=pages.categories(entries),
+        products=[presentation.card(e, lang) for e in pages.sort(entries, "name")[:12]],
+    )
+    return render(request, "web/home.html", context)
+
+
+def _base_query(request):
+    """The current query string without ``page``, ready for "…&page=N"."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    encoded = params.urlencode()
+    return f"{encoded}&" if encoded else ""
+
+
+def _selected_facets(request):
+    """?f=code:value (repeatable) → {code: {value, …}}."""
+    selected = {}
+    for item in request.GET.getlist("f"):
+        code, sep, value = item.partition(":")
+        if sep and code and value:
+            selected.setdefault(code, set()).add(value)
+    return selected
+
+
+@localized
+def category(request, lang, channel, languages, path):
+    code = path.strip("/").rsplit("/", 1)[-1]
+    entries = pages.index(channel, lang)
+    members = pages.in_category(entries, code)
+    if not members:
+        return not_found(request, lang, languages)
+    info = next(c for c in members[0].document["categories"] if c.get("code") == code)
+    selected = _selected_facets(request)
+    order = request.GET.get("sort", "name")
+    filtered = pages.sort(pages.apply_facets(members, selected), order)
+    page = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page"))
+    switcher = {code_: f"/{code_}/c/{path.strip('/')}/" for code_ in languages}
+    context = _context(
+        lang, languages, switcher,
+        title=info.get("name") or code,
+        category=info,
+        page=page,
+        products=[presentation.card(e, lang) for e in page.object_list],
+        facets=pages.facets(members, selected),
+        sort=order if order in pages.SORTS else "name",
+        sorts=[("name", _("Name A–Z")), ("-name", _("Name Z–A")), ("price", _("Lowest price")),
+               ("-price", _("Highest price"))],
+        selected=[f"{c}:{v}" for c, values in selected.items() for v in sorted(values)],
+        base_query=_base_query(request),
+    )
+    return render(request, "web/listing.html", context)
+
+
+@localized
+def search(request, lang, channel, languages):
+    query = request.GET.get("q", "").strip()
+    found = pages.sort(pages.search(pages.index(channel, lang), query), request.GET.get("sort", "name")) if query else []
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    switcher = {code: f"/{code}/search/" for code in languages}
+    context = _context(lang, languages, switcher, title=_("Search"), query=query, page=page,
+                       products=[presentation.card(e, lang) for e in page.object_list], total=len(found),
+                       base_query=_base_query(request))
+    response = render(request, "web/search.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _product_context(lang, languages, document, translations, *, preview=False):
+    switcher = {code: pages.path_of(doc.get("url")) for code, doc in translations.items() if doc.get("url")}
+    view = presentation.product_view(document, lang)
+    images = view["images"]
+    return _context(
+        lang, languages, switcher,
+        title=document.get("name"),
+        product=view,
+        main_image=images[0] if images else None,
+        more_images=images[1:],
+        json_ld=seo.json_ld_script(seo.product_json_ld(document)),
+        alternates=[] if preview else seo.alternates(translations),
+        canonical=None if preview else document.get("url"),
+        open_graph=[] if preview else seo.open_graph(document, lang, list(translations)),
+        noindex=preview,
+        preview=preview,
+        category_path=(document.get("categories") or [{}])[0],
+    )
+
+
+@localized
+def product(request, lang, channel, languages, slug):
+    snapshot = pages.find_by_slug(channel, lang, slug)
+    if snapshot is None:
+        moved = pages.find_moved(channel, lang, slug)
+        if moved is not None and moved.document.get("url"):
+            return HttpResponsePermanentRedirect(pages.path_of(moved.document["url"]))
+        return not_found(request, lang, languages)
+    document = snapshot.document
+    if pages.is_discontinued(document):
+        target = pages.replacement_url(document)
+        if target:
+            return HttpResponsePermanentRedirect(target)
+        context = _context(lang, languages, {}, title=document.get("name"), product=document)
+        return render(request, "web/gone.html", context, status=410)
+
+    etag = f'"{snapshot.sku}-{lang}-{snapshot.seq}-{snapshot.content_hash[:16]}"'
+    last_modified = int(snapshot.updated_at.timestamp())
+    conditional = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if conditional is not None:
+        conditional["Cache-Control"] = f"public, max-age={PRODUCT_MAX_AGE}"
+        return conditional
+
+    translations = pages.translations_of(channel, snapshot.sku)
+    response = render(request, "web/product.html", _product_context(lang, languages, document, translations))
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = f"public, max-age={PRODUCT_MAX_AGE}"
+    return response
+
+
+@localized
+def preview(request, lang, channel, languages, sku):
+    """An editor's view of the document the next publish would build (drafts too)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), login_url=reverse("admin:login"))
+    if not request.user.has_perm("catalog.view_product"):
+        return HttpResponseForbidden(_("You may not preview products."))
+    from publishing.documents import build_document, document_queryset  # the core builds documents
+
+    product_row = document_queryset(channel).filter(sku=sku).first()
+    if product_row is None:
+        return not_found(request, lang, languages)
+    document = build_document(product_row, channel, lang)
+    response = render(request, "web/product.html",
+                      _product_context(lang, languages, document, {lang: document}, preview=True))
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def root(request):
+    """/ → the visitor's language if the channel has it, else the default."""
+    languages = pages.channel_languages(pages.web_channel())
+    preferred = translation.get_language_from_request(request)
+    lang = preferred if preferred in languages else (languages[0] if languages else settings.LANGUAGE_CODE)
+    return HttpResponseRedirect(f"/{lang}/")
