@@ -26,6 +26,14 @@ def fold(text):
     return unicodedata.normalize("NFKC", str(text or "")).casefold()
 
 
+def sort_key(text):
+    """Letters with accents sort beside their base letter (Á by A, Ő by O),
+    accents breaking ties; Cyrillic after Latin, in alphabet order."""
+    folded = fold(text)
+    base = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+    return (base, folded)
+
+
 def web_channel():
     return Channel.objects.prefetch_related("languages").filter(code=WEB_CHANNEL, is_active=True).first()
 
@@ -118,7 +126,7 @@ class Entry:
     """A listing row: the document plus its precomputed sort and search keys."""
 
     document: dict
-    name_key: str
+    name_key: tuple
     price: Decimal | None
     search_text: str
     category_codes: frozenset
@@ -146,7 +154,7 @@ def _entry(document):
     text += " " + " ".join(v["sku"] for v in document.get("variants") or [] if v.get("sku"))
     return Entry(
         document=document,
-        name_key=fold(document.get("name")),
+        name_key=sort_key(document.get("name")),
         price=_amount(document),
         search_text=fold(text),
         category_codes=frozenset(c["code"] for c in document.get("categories") or [] if c.get("code")),
@@ -192,7 +200,7 @@ def categories(entries):
                 continue
             item = found.setdefault(code, {**category, "count": 0})
             item["count"] += 1
-    return sorted(found.values(), key=lambda c: fold(c.get("path") or c.get("name")))
+    return sorted(found.values(), key=lambda c: sort_key(c.get("path") or c.get("name")))
 
 
 def in_category(entries, code):
@@ -218,10 +226,10 @@ def facets(entries, selected=None):
             continue  # one value for everything filters nothing
         values = [
             {"value": v, "count": n, "selected": v in selected.get(code, ())}
-            for v, n in sorted(bucket.items(), key=lambda item: fold(item[0]))
+            for v, n in sorted(bucket.items(), key=lambda item: sort_key(item[0]))
         ]
         result.append({"code": code, "label": labels[code], "values": values})
-    return sorted(result, key=lambda f: fold(f["label"]))
+    return sorted(result, key=lambda f: sort_key(f["label"]))
 
 
 def apply_facets(entries, selected):
