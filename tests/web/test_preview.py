@@ -1,0 +1,41 @@
+"""Editors preview unpublished products; the public never sees them."""
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from lxml import html
+
+from tests.factories import make_product
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.web.urls")]
+
+
+@pytest.fixture
+def draft(web):
+    return make_product(sku="DRAFT-1", names={"en": "Secret drill", "hu": "Titkos fúró Ő"}, price="49.00")
+
+
+def test_draft_is_404_to_the_public(client, draft):
+    assert client.get("/en/p/secret-drill-draft-1/").status_code == 404
+    assert client.get("/en/p/DRAFT-1/").status_code == 404
+    assert client.get("/en/search/", {"q": "secret"}).content.count(b"Secret drill") == 0
+
+
+def test_preview_needs_login_and_permission(client, draft):
+    response = client.get("/en/preview/DRAFT-1/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    client.force_login(User.objects.create_user("visitor", is_staff=True))
+    assert client.get("/en/preview/DRAFT-1/").status_code == 403
+
+
+def test_editor_preview_renders_the_built_document_noindex(client, draft):
+    editor = User.objects.create_user("editor", is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="view_product", content_type__app_label="catalog"))
+    client.force_login(editor)
+    response = client.get("/hu/preview/DRAFT-1/")
+    assert response.status_code == 200
+    tree = html.fromstring(response.content.decode())
+    assert tree.xpath("//h1")[0].text_content().strip() == "Titkos fúró Ő"
+    assert tree.xpath('//meta[@name="robots"]/@content') == ["noindex"]
+    assert tree.xpath('//link[@rel="canonical"]') == []
+    assert "no-store" in response["Cache-Control"]
+    assert client.get("/hu/preview/NOPE/").status_code == 404
