@@ -36,7 +36,10 @@ def localized(view):
                 return not_found(request, fallback, languages)
         with translation.override(lang):
             request.LANGUAGE_CODE = lang
-            return view(request, lang, channel, languages, *args, **kwargs)
+            response = view(request, lang, channel, languages, *args, **kwargs)
+        # LocaleMiddleware only fills this in when missing: keep the page's language
+        response.headers.setdefault("Content-Language", lang)
+        return response
 
     return wrapper
 
@@ -168,18 +171,20 @@ def product(request, lang, channel, languages, slug):
         context = _context(lang, languages, {}, title=document.get("name"), product=document)
         return render(request, "web/gone.html", context, status=410)
 
+    # seq changes with every publish of this page, the hash with its content
     etag = f'"{snapshot.sku}-{lang}-{snapshot.seq}-{snapshot.content_hash[:16]}"'
     last_modified = int(snapshot.updated_at.timestamp())
-    conditional = get_conditional_response(request, etag=etag, last_modified=last_modified)
-    if conditional is not None:
-        conditional["Cache-Control"] = f"public, max-age={PRODUCT_MAX_AGE}"
-        return conditional
-
-    translations = pages.translations_of(channel, snapshot.sku)
-    response = render(request, "web/product.html", _product_context(lang, languages, document, translations))
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
-    response["Cache-Control"] = f"public, max-age={PRODUCT_MAX_AGE}"
+    headers = {
+        "ETag": etag,
+        "Last-Modified": http_date(last_modified),
+        "Cache-Control": f"public, max-age={PRODUCT_MAX_AGE}",
+    }
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        translations = pages.translations_of(channel, snapshot.sku)
+        response = render(request, "web/product.html", _product_context(lang, languages, document, translations))
+    for name, value in headers.items():
+        response[name] = value
     return response
 
 

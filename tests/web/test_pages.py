@@ -147,8 +147,11 @@ def test_cache_headers_and_conditional_get(client, drill):
     response = client.get(url)
     assert response["ETag"] and response["Last-Modified"]
     assert "max-age" in response["Cache-Control"]
-    again = client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert response["Content-Language"] == "ru"
+    again = client.get(url, HTTP_IF_NONE_MATCH=response["ETag"], HTTP_ACCEPT_LANGUAGE="fi")
     assert again.status_code == 304
+    assert again["ETag"] == response["ETag"]
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]).status_code == 304
     # a new publish (new seq) changes the ETag
     store(drill["ru"].channel, drill["ru"].document)
     assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 200
