@@ -87,10 +87,36 @@ def replacement_url(document):
 
 # --- Single products ------------------------------------------------------------
 
+def _stamp(channel, locale):
+    """Changes whenever a snapshot of the channel in ``locale`` is published or withdrawn."""
+    state = live(channel, locale).aggregate(top=Max("seq"), n=Count("id"))
+    return (state["top"], state["n"])
+
+
+def url_map(channel, locale):
+    """{page URL: sku} of the locale's live documents, cached until the next publish.
+
+    Documents carry no indexed slug column, so the URLs are read once per
+    channel state instead of searching the JSON on every page view.
+    """
+    key = ("urls", channel.pk, locale)
+    stamp = _stamp(channel, locale)
+    cached = _cache.get(key)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    mapping = dict(live(channel, locale).values_list("document__url", "sku"))
+    with _cache_lock:
+        _cache[key] = (stamp, mapping)
+    return mapping
+
+
 def find_by_slug(channel, locale, slug):
     """The live snapshot whose page is /{locale}/p/{slug}/, else None."""
-    urls = {document_url(locale, slug), f"{settings.PIM_BASE_URL}/{locale}/p/{slug}/"}
-    return live(channel, locale).filter(document__url__in=list(urls)).first()
+    mapping = url_map(channel, locale)
+    sku = mapping.get(document_url(locale, slug)) or mapping.get(f"{settings.PIM_BASE_URL}/{locale}/p/{slug}/")
+    if sku is None:
+        return None
+    return live(channel, locale).filter(sku=sku).first()
 
 
 def find_moved(channel, locale, slug):
@@ -172,9 +198,8 @@ def index(channel, locale):
     Two queries: the channel's state (latest seq and count) and, only when
     that changed, the documents themselves.
     """
-    state = live(channel, locale).aggregate(top=Max("seq"), n=Count("id"))
-    key = (channel.pk, locale)
-    stamp = (state["top"], state["n"])
+    key = ("entries", channel.pk, locale)
+    stamp = _stamp(channel, locale)
     cached = _cache.get(key)
     if cached and cached[0] == stamp:
         return cached[1]
