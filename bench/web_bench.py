@@ -27,7 +27,7 @@ def populate(products, locale):
     from django.utils import timezone
 
     from publishing import signals
-    from publishing.models import Channel, ChannelLanguage, ProductSnapshot
+    from publishing.models import Channel, ChannelLanguage, ChannelSequence, ProductSnapshot
 
     with signals.paused():
         channel = Channel.objects.create(code="web", name="Web")
@@ -42,6 +42,7 @@ def populate(products, locale):
             ProductSnapshot.objects.bulk_create(batch)
             batch = []
     ProductSnapshot.objects.bulk_create(batch)
+    ChannelSequence.objects.create(channel=channel, last_seq=products)
     return channel
 
 

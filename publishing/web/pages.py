@@ -16,7 +16,7 @@ from urllib.parse import quote, unquote, urlsplit
 from django.conf import settings
 from django.db.models import Count, Max
 
-from publishing.models import Channel, ProductSnapshot
+from publishing.models import Channel, ChannelSequence, ProductSnapshot
 
 WEB_CHANNEL = getattr(settings, "PIM_WEB_CHANNEL", "web")
 
@@ -88,7 +88,14 @@ def replacement_url(document):
 # --- Single products ------------------------------------------------------------
 
 def _stamp(channel, locale):
-    """Changes whenever a snapshot of the channel in ``locale`` is published or withdrawn."""
+    """Changes whenever a snapshot of the channel is published or withdrawn.
+
+    The channel's feed counter is one row read by key; every stamped change
+    moves it. Without one (snapshots written by hand) the live rows are counted.
+    """
+    last_seq = ChannelSequence.objects.filter(channel=channel).values_list("last_seq", flat=True).first()
+    if last_seq is not None:
+        return ("seq", last_seq)
     state = live(channel, locale).aggregate(top=Max("seq"), n=Count("id"))
     return (state["top"], state["n"])
 

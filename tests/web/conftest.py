@@ -7,7 +7,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 
-from publishing.models import Channel, ChannelLanguage, ProductSnapshot
+from publishing.models import Channel, ChannelLanguage, ChannelSequence, ProductSnapshot
 from publishing.web import pages
 
 LANGS = ["en", "fi", "hu", "ru", "bg"]
@@ -85,6 +85,8 @@ def store(channel, document, *, deleted=False, seq=True):
             "updated_at": datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc),
         },
     )
+    if seq:  # the core moves the channel's counter with every stamped change
+        ChannelSequence.objects.update_or_create(channel=channel, defaults={"last_seq": snapshot.seq})
     return snapshot
 
 

@@ -106,3 +106,13 @@ def test_listing_query_count_is_flat(client, web):
     many = queries(40)  # 50 products now
     assert few == many
     assert few <= 4
+
+
+def test_cached_index_follows_publishes(client, shelf):
+    assert "Új fűrész" not in names(client.get("/hu/c/drills/"))  # index now cached
+    store(shelf, make_document("A-9", "hu", "Új fűrész", "uj-fureszt"))
+    assert "Új fűrész" in names(client.get("/hu/c/drills/"))
+    assert client.get("/hu/p/uj-fureszt/").status_code == 200
+    tombstone(shelf, "A-9", "hu")
+    assert "Új fűrész" not in names(client.get("/hu/c/drills/"))
+    assert client.get("/hu/p/uj-fureszt/").status_code == 404
