@@ -28,11 +28,11 @@ def _rows(channel):
         pages.live(channel)
         .filter(locale__in=list(order))
         .order_by("sku")
-        .values_list("sku", "locale", "document__url", "updated_at")
+        .values_list("sku", "locale", "document__url", "updated_at", "document__status")
     )
     grouped = {}
-    for sku, locale, url, updated_at in rows:
-        if url:
+    for sku, locale, url, updated_at, status in rows:
+        if url and status != "discontinued":  # a 410 or a redirect is no page to index
             grouped.setdefault(sku, []).append((locale, url, updated_at))
     return [(sku, sorted(items, key=lambda item: order[item[0]])) for sku, items in grouped.items()]
 

@@ -19,6 +19,8 @@ def catalog(web, drill):
     # withdrawn everywhere: a tombstone
     store(web, make_document("GONE-1", "en", "Gone", "gone"))
     tombstone(web, "GONE-1", "en")
+    # discontinued: answers 410, so not listed
+    store(web, make_document("OLD-1", "en", "Old", "old", status="discontinued"))
     # waiting for its sequence number: not public yet
     store(web, make_document("NEW-1", "en", "New", "new"), seq=False)
     # another channel's documents never reach the web sitemap
