@@ -1,6 +1,7 @@
 """JSON errors of the contract: {"detail", "code"} plus "errors" for validation."""
 
-from django.http import JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 from rest_framework import exceptions, status
@@ -39,7 +40,13 @@ def exception_handler(exc, context):
         response.status_code = status.HTTP_400_BAD_REQUEST
         return response
     detail = getattr(exc, "detail", None)
-    code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+    # Django's own Http404/PermissionDenied carry no DRF code
+    if isinstance(exc, Http404):
+        code = "not_found"
+    elif isinstance(exc, PermissionDenied):
+        code = "permission_denied"
+    else:
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
     if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         response["Retry-After"] = str(int(exc.wait) + 1)
     response.data = {"detail": str(detail if detail is not None else exc), "code": code}

@@ -63,6 +63,7 @@ def _secret_key():
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("PIM_DEBUG", False)
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, opted into now
 ALLOWED_HOSTS = env_list("PIM_ALLOWED_HOSTS", "127.0.0.1,localhost")
 if os.environ.get("PYTEST_CURRENT_TEST") is not None or env_bool("PIM_TESTING"):
     ALLOWED_HOSTS += ["testserver"]
@@ -186,6 +187,17 @@ PIM_FEED_MAX_LIMIT = 1000
 PIM_TOMBSTONE_RETENTION_DAYS = int(os.environ.get("PIM_TOMBSTONE_RETENTION_DAYS", 30))
 PIM_WEBHOOK_ALLOW_PRIVATE = env_bool("PIM_WEBHOOK_ALLOW_PRIVATE", False)
 PIM_WEBHOOK_TIMEOUT = float(os.environ.get("PIM_WEBHOOK_TIMEOUT", 10))
+PIM_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("PIM_WEBHOOK_MAX_ATTEMPTS", 8))
+PIM_WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("PIM_WEBHOOK_RETRY_BASE_SECONDS", 60))
+PIM_WEBHOOK_RETRY_MAX_SECONDS = float(os.environ.get("PIM_WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600))
+PIM_API_BULK_MAX_ITEMS = int(os.environ.get("PIM_API_BULK_MAX_ITEMS", 1000))
+PIM_SITEMAP_MAX_URLS = int(os.environ.get("PIM_SITEMAP_MAX_URLS", 50_000))
+
+# Job worker: heartbeat, when a silent job counts as dead, retries.
+PIM_JOB_HEARTBEAT_SECONDS = float(os.environ.get("PIM_JOB_HEARTBEAT_SECONDS", 15))
+PIM_JOB_STALE_SECONDS = float(os.environ.get("PIM_JOB_STALE_SECONDS", 120))
+PIM_JOB_RETRY_DELAY_SECONDS = float(os.environ.get("PIM_JOB_RETRY_DELAY_SECONDS", 10))
+PIM_JOB_MAX_ATTEMPTS = int(os.environ.get("PIM_JOB_MAX_ATTEMPTS", 3))
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -8,3 +8,4 @@ class PublishingConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .feed import webhooks  # noqa: F401  (webhook receivers)

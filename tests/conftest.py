@@ -11,3 +11,9 @@ os.environ.setdefault("PIM_TASKS_BACKEND", "immediate")
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _inline_tasks(settings):
+    """Settings were read before this module set PIM_TASKS_BACKEND; force inline jobs."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
