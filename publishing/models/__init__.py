@@ -1,5 +1,6 @@
 """The publishing core: channels, publications, snapshots, tokens, jobs."""
 
+from .campaigns import Brochure, BrochureItem, QrScan, ShortLink
 from .channels import Channel, ChannelLanguage, ChannelSequence, TextOverride
 from .jobs import Artifact, Job
 from .publications import Completeness, Publication
@@ -8,6 +9,6 @@ from .tokens import ChannelToken
 from .webhooks import WebhookDelivery
 
 __all__ = [
-    "Artifact", "Channel", "ChannelLanguage", "ChannelSequence", "ChannelToken",
-    "Completeness", "Job", "ProductSnapshot", "Publication", "TextOverride", "WebhookDelivery",
+    "Artifact", "Brochure", "BrochureItem", "Channel", "ChannelLanguage", "ChannelSequence", "ChannelToken",
+    "Completeness", "Job", "ProductSnapshot", "Publication", "QrScan", "ShortLink", "TextOverride", "WebhookDelivery",
 ]

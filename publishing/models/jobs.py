@@ -58,6 +58,9 @@ class Artifact(models.Model):
     content_hash = models.CharField(max_length=64)
     file = models.FileField(upload_to="artifacts/")
     size_bytes = models.PositiveBigIntegerField(default=0)
+    # What the maker reports beside the file: item counts, a feed's
+    # validation report (left-out items and why), print warnings.
+    meta = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
