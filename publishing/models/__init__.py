@@ -5,10 +5,10 @@ from .channels import Channel, ChannelLanguage, ChannelSequence, TextOverride
 from .jobs import Artifact, Job
 from .publications import Completeness, Publication
 from .snapshots import ProductSnapshot
-from .tokens import ChannelToken
+from .tokens import ChannelToken, FeedPullDay
 from .webhooks import WebhookDelivery
 
 __all__ = [
     "Artifact", "Brochure", "BrochureItem", "Channel", "ChannelLanguage", "ChannelSequence", "ChannelToken",
-    "Completeness", "Job", "ProductSnapshot", "Publication", "QrScan", "ShortLink", "TextOverride", "WebhookDelivery",
+    "Completeness", "FeedPullDay", "Job", "ProductSnapshot", "Publication", "QrScan", "ShortLink", "TextOverride", "WebhookDelivery",
 ]

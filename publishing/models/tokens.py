@@ -48,3 +48,17 @@ class ChannelToken(models.Model):
     def revoke(self):
         self.revoked_at = timezone.now()
         self.save(update_fields=["revoked_at"])
+
+
+class FeedPullDay(models.Model):
+    """Pulls per token and day (feed and marketplace files), for the dashboard."""
+
+    token = models.ForeignKey(ChannelToken, related_name="pull_days", on_delete=models.CASCADE)
+    day = models.DateField()
+    pulls = models.PositiveIntegerField(default=0)
+    last_pull_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("feed pulls per day")
+        verbose_name_plural = _("feed pulls per day")
+        constraints = [models.UniqueConstraint(fields=["token", "day"], name="unique_feed_pull_day")]
