@@ -63,7 +63,6 @@ def _secret_key():
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("PIM_DEBUG", False)
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, opted into now
 ALLOWED_HOSTS = env_list("PIM_ALLOWED_HOSTS", "127.0.0.1,localhost")
 if os.environ.get("PYTEST_CURRENT_TEST") is not None or env_bool("PIM_TESTING"):
     ALLOWED_HOSTS += ["testserver"]
