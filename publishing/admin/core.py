@@ -5,6 +5,7 @@ import json
 
 from django.conf import settings
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -44,6 +45,8 @@ class ChannelAdmin(admin.ModelAdmin):
     filter_horizontal = ("categories", "required_attributes", "hidden_attributes")
     # A catalog of 100 000 products does not fit a two-box widget.
     raw_id_fields = ("products",)
+    # Webhook endpoints typed without a scheme are HTTPS (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("code", "name", "kind", "audience", "is_active")}),
         (_("Prices"), {"fields": ("currency", "price_list")}),
