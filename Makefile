@@ -10,7 +10,7 @@ PORT ?= 8000
 BROWSE_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
 # Debian packages the hub uses at run time and in tests.
 DEB_PACKAGES := gettext poppler-utils zbar-tools libgs-common fonts-dejavu-core fonts-noto-core
-DEB_TEST_PACKAGES := chromium chromium-driver
+DEB_TEST_PACKAGES := chromium chromium-driver redis-server
 
 .PHONY: run test setup sysdeps sysdeps-test messages bench clean
 

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    *(["django_rq", "django_tasks_rq"] if os.environ.get("PIM_TASKS_BACKEND") == "rq" else []),
     "pim",
     "catalog",
     "publishing",
@@ -94,6 +95,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight after the security headers: no session or
+    # locale work for a stylesheet.
+    "pim.middleware.StaticFilesMiddleware",
+    "pim.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -155,6 +160,47 @@ STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else 
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("PIM_MEDIA_ROOT", BASE_DIR / "media"))
 
+# Storage. Static files: WhiteNoise serves what collectstatic wrote, with
+# content-hashed names (cached for a year) and gzip/brotli copies. Media:
+# the local folder, or S3-compatible object storage (PIM_MEDIA_STORAGE=s3).
+PIM_MEDIA_STORAGE = os.environ.get("PIM_MEDIA_STORAGE", "local").strip().lower()
+_MEDIA_STORAGES = {
+    "local": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "s3": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("PIM_S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("PIM_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("PIM_S3_REGION") or None,
+            "location": os.environ.get("PIM_S3_PREFIX", ""),
+            # Credentials: PIM_S3_ACCESS_KEY_ID / PIM_S3_SECRET_ACCESS_KEY, or
+            # boto3's own chain (AWS_* variables, instance role) when unset.
+            "access_key": os.environ.get("PIM_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("PIM_S3_SECRET_ACCESS_KEY") or None,
+            # Feeds and pages link media through PIM_MEDIA_URL (a CDN or the
+            # public bucket), so stored files need no signed URLs...
+            "querystring_auth": env_bool("PIM_S3_SIGNED_URLS", False),
+            "custom_domain": os.environ.get("PIM_S3_CUSTOM_DOMAIN") or None,
+            # ...and a name is never silently replaced: generated files carry
+            # content hashes, uploads get a suffix.
+            "file_overwrite": False,
+            "default_acl": os.environ.get("PIM_S3_ACL") or None,
+        },
+    },
+}
+if PIM_MEDIA_STORAGE not in _MEDIA_STORAGES:
+    raise ValueError(f"PIM_MEDIA_STORAGE must be one of {', '.join(_MEDIA_STORAGES)}, not {PIM_MEDIA_STORAGE!r}")
+STORAGES = {
+    "default": _MEDIA_STORAGES[PIM_MEDIA_STORAGE],
+    "staticfiles": {"BACKEND": "pim.staticfiles.StaticFilesStorage"},
+}
+# Files with a content hash in their name are cached for good by WhiteNoise;
+# this is for the few without (favicon, robots-like files).
+WHITENOISE_MAX_AGE = int(os.environ.get("PIM_STATIC_MAX_AGE", 3600))
+# Before collectstatic (development, tests, a quick trial of gunicorn) the
+# files are served from the apps' static folders instead.
+WHITENOISE_USE_FINDERS = DEBUG or not STATIC_ROOT.is_dir()
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Uploads: images are validated with Pillow against these limits.
@@ -178,6 +224,12 @@ _TASK_BACKENDS = {
 }
 TASKS = {"default": _TASK_BACKENDS[PIM_TASKS_BACKEND]}
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# django-rq's queues (the rq backend): workers run
+# ``manage.py rqworker default --job-class django_tasks_rq.Job --with-scheduler``.
+# A job can run for long (a 100k-product publish): no RQ timeout, the Job
+# record's heartbeat finds dead workers instead.
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": -1}}
+RQ_SHOW_ADMIN_LINK = False
 
 # Feed and API.
 PIM_FEED_RATE = os.environ.get("PIM_FEED_RATE", "600/min")
@@ -231,3 +283,30 @@ LOGGING = {
 }
 
 LOGIN_URL = "admin:login"
+
+# --- Production: HTTPS and security headers ---------------------------------
+# An https:// PIM_BASE_URL means the site is served over TLS: redirect plain
+# HTTP, send HSTS, keep cookies off plain HTTP. Each can be set on its own
+# (see docs/DEPLOYMENT.md); `manage.py check --deploy` passes with these on.
+PIM_HTTPS = PIM_BASE_URL.startswith("https://")
+SECURE_SSL_REDIRECT = env_bool("PIM_SECURE_SSL_REDIRECT", PIM_HTTPS)
+# Behind a TLS-terminating proxy or load balancer that sets X-Forwarded-Proto.
+if env_bool("PIM_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = env_bool("PIM_USE_X_FORWARDED_HOST", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("PIM_HSTS_SECONDS", 31_536_000 if PIM_HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PIM_HSTS_INCLUDE_SUBDOMAINS", PIM_HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("PIM_HSTS_PRELOAD", PIM_HTTPS)
+SESSION_COOKIE_SECURE = env_bool("PIM_SECURE_COOKIES", PIM_HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = env_list("PIM_CSRF_TRUSTED_ORIGINS", PIM_BASE_URL if PIM_HTTPS else "")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Campaign links keep their origin for analytics; paths stay private.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy of the public site (pim.middleware); the admin and
+# the API docs keep Django's and Swagger UI's own needs. Media may come from
+# another origin (a CDN or bucket): its origin is allowed for images.
+PIM_CSP_REPORT_URI = os.environ.get("PIM_CSP_REPORT_URI", "")

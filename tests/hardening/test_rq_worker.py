@@ -1,0 +1,107 @@
+"""Jobs on Redis: real ``manage.py rqworker`` processes run them, and a worker
+killed with SIGKILL mid-job is recovered (PIM_TASKS_BACKEND=rq)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from publishing.jobs import recover_stale_jobs, start_job
+from publishing.models import Job, ProductSnapshot
+from tests.publishing.helpers import make_channel, make_complete_product
+
+from .conftest import wait_for
+
+pytestmark = pytest.mark.slow
+
+
+def _job(pk):
+    return Job.objects.get(pk=pk)
+
+
+def _finished(pk):
+    current = _job(pk)
+    return current.status in (Job.Status.SUCCEEDED, Job.Status.FAILED) and current
+
+
+def test_job_waits_in_redis_until_an_rq_worker_runs_it(start_rq_worker, rq_backend):
+    import django_rq
+
+    job = start_job("selftest", {"steps": 4, "delay": 0.3})
+    assert job.status == Job.Status.QUEUED  # nothing ran in this process
+    queue = django_rq.get_queue("default")
+    assert job.task_id in queue.job_ids  # the task is in Redis, not in the database
+
+    worker = start_rq_worker()
+    seen = set()
+
+    def finished():
+        current = _job(job.pk)
+        seen.add(current.progress)
+        return current.status in (Job.Status.SUCCEEDED, Job.Status.FAILED) and current
+
+    done = wait_for(finished, timeout=90, message=f"the job to finish; worker said:\n{worker.output()}")
+    assert done.status == Job.Status.SUCCEEDED, done.log
+    assert done.attempts == 1
+    assert seen & {25, 50, 75}, f"no intermediate progress seen, only {sorted(seen)}"
+    assert "4/4 step 4" in done.log
+    assert queue.count == 0
+
+
+def test_rq_worker_publishes_a_channel_into_the_database(start_rq_worker):
+    channel = make_channel("rqweb", languages=("en", "fi"))
+    products = [
+        make_complete_product(names={"en": f"Drill {i}", "fi": f"Porakone {i}"}) for i in range(3)
+    ]
+    job = start_job("publish_channel", {"channel": channel.code})
+    assert not ProductSnapshot.objects.filter(channel=channel).exists()
+
+    worker = start_rq_worker()
+    done = wait_for(lambda: _finished(job.pk), timeout=90,
+                    message=f"the publish to finish; worker said:\n{worker.output()}")
+    assert done.status == Job.Status.SUCCEEDED, done.log
+    snapshots = ProductSnapshot.objects.filter(channel=channel, deleted=False)
+    assert sorted(snapshots.values_list("sku", "locale")) == sorted(
+        (product.sku, locale) for product in products for locale in ("en", "fi")
+    )
+    assert {s.document["name"] for s in snapshots.filter(locale="fi")} == {f"Porakone {i}" for i in range(3)}
+
+
+def test_killed_rq_worker_leaves_a_running_job_that_recovery_requeues(start_rq_worker):
+    import django_rq
+
+    job = start_job("selftest", {"steps": 25, "delay": 0.2}, max_attempts=2)
+    first = start_rq_worker()
+    wait_for(lambda: _job(job.pk).progress >= 10, timeout=90,
+             message=f"the job to make progress; worker said:\n{first.output()}")
+    first.kill()  # SIGKILL to the worker and its work horse
+
+    orphan = _job(job.pk)
+    assert orphan.status == Job.Status.RUNNING
+    assert 10 <= orphan.progress < 100
+    assert recover_stale_jobs() == {"requeued": [], "failed": []}
+    later = timezone.now() + timedelta(minutes=10)
+    assert recover_stale_jobs(now=later) == {"requeued": [job.pk], "failed": []}
+    requeued = _job(job.pk)
+    assert requeued.status == Job.Status.QUEUED
+    assert requeued.task_id and requeued.task_id != orphan.task_id
+    assert requeued.task_id in django_rq.get_queue("default").job_ids
+
+    second = start_rq_worker()
+    done = wait_for(lambda: _finished(job.pk), timeout=90,
+                    message=f"the requeued job to finish; worker said:\n{second.output()}")
+    assert done.status == Job.Status.SUCCEEDED, done.log
+    assert done.attempts == 2
+    assert "The worker stopped responding" in done.log
+
+
+def test_failed_attempt_is_retried_later_through_the_rq_scheduler(start_rq_worker):
+    """A retry is enqueued with a delay (1 s in the worker's environment):
+    RQ's scheduler (``--with-scheduler``) must move it back to the queue."""
+    job = start_job("selftest", {"steps": 1, "delay": 0, "fail": True}, max_attempts=2)
+    worker = start_rq_worker()
+    done = wait_for(lambda: _finished(job.pk), timeout=90,
+                    message=f"both attempts to run; worker said:\n{worker.output()}")
+    assert done.status == Job.Status.FAILED
+    assert done.attempts == 2, done.log
+    assert "selftest asked to fail" in done.error
