@@ -1,0 +1,1 @@
+"""PDF publishing: catalogs, datasheets, shelf labels and brochures rendered with WeasyPrint."""
