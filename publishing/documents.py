@@ -491,6 +491,17 @@ def _related_entry(related, kind, locale, fallbacks):
     }
 
 
+def _google_category(category, nodes):
+    """The Google product category of a category: its own mapping, else the
+    nearest mapped ancestor's (one mapping on "Tools" covers its subtree)."""
+    if category.google_product_category:
+        return category.google_product_category
+    for node in reversed(nodes):
+        if node.google_product_category:
+            return node.google_product_category
+    return None
+
+
 # --- The builder --------------------------------------------------------------
 
 def build_document(product, channel, locale, *, now=None):
@@ -530,11 +541,15 @@ def build_document(product, channel, locale, *, now=None):
         if nodes is None:  # not loaded through document_queryset()
             attach_category_paths([product])
             nodes = category._path_nodes
-        categories.append({
+        entry = {
             "code": category.code,
             "name": label_of(category, locale, field="name", default=category.code),
             "path": " > ".join(label_of(n, locale, field="name", default=n.code) for n in nodes),
-        })
+        }
+        google_category = _google_category(category, nodes)
+        if google_category:  # only mapped categories carry it (marketplace feeds)
+            entry["google_product_category"] = google_category
+        categories.append(entry)
 
     price_open = _price_list_open(ctx, now)
     prices = [p for p in product.prices.all() if p.price_list_id == ctx.price_list_id] if price_open else []
@@ -559,6 +574,7 @@ def build_document(product, channel, locale, *, now=None):
             "quantity": quantity,
             "stores": _stores(variant_stock, product, locale, today),
             "images": [_image_entry(i, locale, fallbacks) for i in images if i.variant_id == variant.pk],
+            "weight_grams": variant.weight_grams or product.weight_grams,
         })
 
     price = _price_block(own_prices, ctx, now)
@@ -597,6 +613,7 @@ def build_document(product, channel, locale, *, now=None):
         "availability": availability_of(quantity, product, today),
         "available_from": product.available_from.isoformat() if product.available_from else None,
         "quantity": quantity,
+        "weight_grams": product.weight_grams,
         "stores": _stores(stock_rows, product, locale, today),
         "images": [_image_entry(i, locale, fallbacks) for i in images if i.variant_id is None],
         "attributes": attributes,
