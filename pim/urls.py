@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("publishing.feed.urls")),
     path("api/v1/", include("catalog.api.urls")),
+    path("feeds/", include("publishing.exports.urls")),
 ]
 # static() is a no-op unless DEBUG: production serves media from its own server.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,92 @@
+"""Marketplace pull: ``GET /feeds/{channel}/{locale}/{format}`` with the channel token.
+
+Serves the latest export of that channel, locale and format (made by the
+worker or by ``export_channel``), built on demand when there is none. The
+token goes in ``Authorization: Token …`` or ``?token=``; it sees only its own
+channel. ETag is the export's content hash; If-None-Match answers 304.
+"""
+
+from django.http import FileResponse, HttpResponse
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.views import APIView
+
+from publishing.feed.auth import IsChannelToken, QueryTokenAuthentication
+from publishing.feed.errors import ChannelInactive
+from publishing.feed.throttling import FeedRateThrottle
+
+from .registry import get_format
+from .service import ExportError, export_for_pull, record_pull
+
+
+def _matches(if_none_match, etag):
+    if not if_none_match:
+        return False
+    bare = etag.removeprefix("W/")
+    return any(
+        candidate.strip() == "*" or candidate.strip().removeprefix("W/") == bare
+        for candidate in if_none_match.split(",")
+    )
+
+
+class ExportFileView(APIView):
+    authentication_classes = [QueryTokenAuthentication]
+    permission_classes = [IsChannelToken]
+    throttle_classes = [FeedRateThrottle]
+
+    @extend_schema(
+        operation_id="marketplace_feed_file",
+        summary="Pull a marketplace export file",
+        description=(
+            "The latest export of the channel in one locale and format: `google-xml`, `google-tsv`, "
+            "`meta-csv`, `local-inventory`, `csv` or `xlsx`. Send the channel token as "
+            "`Authorization: Token <token>` or `?token=<token>`. Built on demand when none exists yet. "
+            "`ETag` is the file's content hash; send it back as `If-None-Match` to get 304."
+        ),
+        tags=["Marketplace feeds"],
+        parameters=[
+            OpenApiParameter("channel", str, OpenApiParameter.PATH, description="Channel code."),
+            OpenApiParameter("locale", str, OpenApiParameter.PATH, description="Language the channel publishes."),
+            OpenApiParameter("format", str, OpenApiParameter.PATH, description="Export format.",
+                             enum=["google-xml", "google-tsv", "meta-csv", "local-inventory", "csv", "xlsx"]),
+            OpenApiParameter("token", str, OpenApiParameter.QUERY, required=False,
+                             description="The channel token, for clients that cannot send headers."),
+        ],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
+            304: OpenApiResponse(description="Not modified."),
+            401: OpenApiResponse(description="Missing, unknown or revoked token."),
+            403: OpenApiResponse(description="The token belongs to another channel, or the channel is inactive."),
+            404: OpenApiResponse(description="Unknown format, or a locale the channel does not publish."),
+        },
+    )
+    def get(self, request, channel, locale, format):
+        token = request.auth
+        channel_obj = token.channel
+        if not channel_obj.is_active:
+            raise ChannelInactive()
+        try:
+            artifact = export_for_pull(channel_obj, locale, format)
+        except ExportError as exc:
+            raise NotFound(str(exc), code=exc.code) from None
+        record_pull(token)
+        etag = f'"{artifact.content_hash}"'
+        fmt = get_format(format)
+        filename = (artifact.meta or {}).get("filename") or f"{channel_obj.code}-{locale}-{format}.{fmt.extension}"
+        if _matches(request.headers.get("If-None-Match"), etag):
+            response = HttpResponse(status=304)
+        else:
+            try:
+                handle = artifact.file.open("rb")
+            except FileNotFoundError:
+                raise NotFound(_("The export file is missing; try again shortly."), code="export_missing") from None
+            response = FileResponse(handle, content_type=fmt.content_type, as_attachment=True, filename=filename)
+            response["Content-Length"] = str(artifact.size_bytes)
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(artifact.created_at.timestamp())
+        # Marketplaces revalidate with the ETag on every fetch.
+        response["Cache-Control"] = "private, no-cache"
+        return response
