@@ -301,10 +301,11 @@ def parse_decimal(value, *, decimal_places, max_digits):
         raise ValidationError(_("'%(value)s' is not a number.") % {"value": value}) from None
     if not number.is_finite():
         raise ValidationError(_("'%(value)s' is not a number.") % {"value": value})
-    if number != number.quantize(Decimal(1).scaleb(-decimal_places)):
-        raise ValidationError(_("Use at most %(places)d decimal places.") % {"places": decimal_places})
+    # Size first: quantize() of a number wider than the decimal context fails.
     if abs(number) >= Decimal(10) ** (max_digits - decimal_places):
         raise ValidationError(_("The number is too large."))
+    if number != number.quantize(Decimal(1).scaleb(-decimal_places)):
+        raise ValidationError(_("Use at most %(places)d decimal places.") % {"places": decimal_places})
     return number
 
 
@@ -841,7 +842,8 @@ class _ProductWriter:
         wanted = []
         for index, entry in entries:
             prefix = f"prices[{index}]"
-            price_list = lists.get(entry.get("price_list"))
+            code = entry.get("price_list")
+            price_list = lists.get(code) if isinstance(code, str) else None
             if price_list is None:
                 self.error(f"{prefix}.price_list",
                            _("Unknown price list '%(code)s'.") % {"code": entry.get("price_list")})
@@ -895,7 +897,8 @@ class _ProductWriter:
         wanted = {}
         for index, entry in entries:
             prefix = f"stock[{index}]"
-            store = stores.get(entry.get("store"))
+            code = entry.get("store")
+            store = stores.get(code) if isinstance(code, str) else None
             if store is None:
                 self.error(f"{prefix}.store", _("Unknown store '%(code)s'.") % {"code": entry.get("store")})
             variant = self._variant_sku(f"{prefix}.variant", entry.get("variant"))

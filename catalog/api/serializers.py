@@ -203,7 +203,9 @@ class ApiErrorSerializer(serializers.Serializer):
 
 
 class ValidationErrorSerializer(ApiErrorSerializer):
+    # Absent when the body could not be parsed at all (code "parse_error").
     errors = serializers.DictField(
+        required=False,
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Field → messages. Fields carry the language (\"name[fi]\"), attributes are \"attr:CODE\" "
                   "or \"attr:CODE[fi]\", list items \"variants[0].sku\".",

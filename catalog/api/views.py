@@ -110,6 +110,13 @@ class ProductPagination(CursorPagination):
     page_size_query_param = "limit"
     max_page_size = 1000
 
+    def decode_cursor(self, request):
+        # A malformed cursor is a bad request (400), not a missing page.
+        try:
+            return super().decode_cursor(request)
+        except NotFound:
+            raise ValidationError({"cursor": [_("Invalid cursor.")]}) from None
+
     def get_paginated_response_schema(self, schema):
         result = super().get_paginated_response_schema(schema)
         result["properties"]["next"]["example"] = "http://127.0.0.1:8000/api/v1/products/?cursor=cD1EUklMTC0xOFY%3D"
@@ -204,7 +211,7 @@ def _version_from_header(value):
         description="Channels that published it get a tombstone in their feed.",
         responses={
             204: OpenApiResponse(description="Deleted."),
-            **AUTH_ERRORS, **NOT_FOUND,
+            **INVALID, **AUTH_ERRORS, **NOT_FOUND,
             412: LOCKING_ERRORS[412],
         },
     ),

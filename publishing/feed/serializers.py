@@ -4,7 +4,7 @@ The feed itself serves stored documents as they are (publishing.documents
 builds them); these classes only document that shape, with examples.
 """
 
-from drf_spectacular.utils import OpenApiExample, PolymorphicProxySerializer
+from drf_spectacular.utils import OpenApiExample, PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 
@@ -95,11 +95,23 @@ class ReplacementSerializer(serializers.Serializer):
     url = serializers.URLField(allow_null=True)
 
 
+# The constant `deleted` tells the two item shapes apart, so that a live
+# document matches exactly one branch of FeedItem's oneOf.
+@extend_schema_field({"type": "boolean", "enum": [False]})
+class LiveFlag(serializers.BooleanField):
+    pass
+
+
+@extend_schema_field({"type": "boolean", "enum": [True]})
+class TombstoneFlag(serializers.BooleanField):
+    pass
+
+
 class DocumentSerializer(serializers.Serializer):
     """A published product document in one locale."""
 
     sku = serializers.CharField()
-    deleted = serializers.BooleanField(help_text="Always false for a document.")
+    deleted = LiveFlag(help_text="Always false for a document.")
     locale = serializers.CharField()
     name = serializers.CharField()
     short_description = serializers.CharField(allow_blank=True, help_text="HTML.")
@@ -133,7 +145,7 @@ class TombstoneSerializer(serializers.Serializer):
     """A withdrawn or deleted product: remove it from your copy."""
 
     sku = serializers.CharField()
-    deleted = serializers.BooleanField(help_text="Always true for a tombstone.")
+    deleted = TombstoneFlag(help_text="Always true for a tombstone.")
     locale = serializers.CharField()
     updated_at = serializers.DateTimeField(help_text="When the product was withdrawn or deleted.")
 
@@ -163,7 +175,8 @@ class ErrorSerializer(serializers.Serializer):
 
 class LocaleErrorSerializer(ErrorSerializer):
     valid_locales = serializers.ListField(
-        child=serializers.CharField(), help_text="The locales this channel publishes.",
+        child=serializers.CharField(), required=False,
+        help_text="With code unknown_locale: the locales this channel publishes.",
     )
 
 
