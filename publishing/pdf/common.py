@@ -124,6 +124,27 @@ def generated_on(locale, now=None):
     return format_date(timezone.localdate(now or timezone.now()), locale)
 
 
+def qr_markup(url, size_mm=22):
+    """Inline SVG of a QR code for ``url`` (publishing.pdf.qr), or None when
+    QR codes are unavailable."""
+    try:
+        from publishing.pdf.qr import qr_svg
+    except ImportError:
+        return None
+    return qr_svg(url, size_mm=size_mm)
+
+
+def qr_version():
+    """Source hash of the QR module: a changed encoder re-renders cached PDFs."""
+    qr_module = Path(__file__).with_name("qr.py")
+    return file_hash(qr_module) if qr_module.is_file() else ""
+
+
+def file_hash_of_module(name):
+    """Source hash of a module of this package (e.g. the barcode encoder)."""
+    return file_hash(Path(__file__).with_name(name))
+
+
 # --- files that shape a render ---------------------------------------------------
 
 def template_path(name):
