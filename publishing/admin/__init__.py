@@ -1,3 +1,4 @@
 """Admin of the publishing core; one module per area."""
 
 from . import core, feed, jobs  # noqa: F401
+from . import exports  # noqa: F401

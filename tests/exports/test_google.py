@@ -1,0 +1,179 @@
+"""Google Merchant Center feeds checked against the product data rules, parsed with lxml."""
+
+import csv
+import io
+import re
+
+import pytest
+from lxml import etree
+
+from publishing.exports.service import build_export
+from publishing.models import Artifact
+
+G = "http://base.google.com/ns/1.0"
+PRICE_RE = re.compile(r"^\d+\.\d{2} [A-Z]{3}$")
+AVAILABILITY = {"in_stock", "out_of_stock", "preorder", "backorder"}
+REQUIRED = ("id", "title", "description", "link", "image_link", "availability", "price", "condition")
+
+
+def read_bytes(artifact):
+    with artifact.file.open("rb") as handle:
+        return handle.read()
+
+
+def items_of(artifact):
+    root = etree.fromstring(read_bytes(artifact))
+    assert root.tag == "rss" and root.get("version") == "2.0"
+    assert root.nsmap.get("g") == G
+    items = {}
+    for item in root.iterfind("channel/item"):
+        fields = {}
+        for child in item:
+            assert etree.QName(child).namespace == G, child.tag
+            fields.setdefault(etree.QName(child).localname, []).append(child.text)
+        items[fields["id"][0]] = fields
+    return root, items
+
+
+@pytest.fixture
+def xml(channel, catalog):
+    return {locale: build_export(channel, locale, "google-xml") for locale in ("en", "fi")}
+
+
+def test_every_item_follows_the_specification(client, xml):
+    root, items = items_of(xml["fi"])
+    assert root.findtext("channel/language") == "fi"
+    assert set(items) == {"DRILL-1", "SHIRT-1-RED-M", "SHIRT-1-BLUE-M"}
+    for fields in items.values():
+        for name in REQUIRED:
+            assert fields.get(name) and fields[name][0], name
+        assert len(fields["id"][0]) <= 50
+        assert len(fields["title"][0]) <= 150
+        assert len(fields["description"][0]) <= 5000
+        assert "<" not in fields["description"][0]
+        assert PRICE_RE.match(fields["price"][0])
+        assert fields["availability"][0] in AVAILABILITY
+        assert len(fields.get("additional_image_link", [])) <= 10
+        for url in fields["link"] + fields["image_link"] + fields.get("additional_image_link", []):
+            assert url.startswith("http://127.0.0.1:8000/") and url.isascii() and len(url) <= 2000
+        # the product page resolves in the test client
+        assert client.get(fields["link"][0].removeprefix("http://127.0.0.1:8000")).status_code == 200
+
+
+def test_drill_values(xml):
+    _root, en = items_of(xml["en"])
+    _root, fi = items_of(xml["fi"])
+    drill_en, drill_fi = en["DRILL-1"], fi["DRILL-1"]
+    assert drill_en["title"] == ["Cordless drill"] and drill_fi["title"] == ["Akkuporakone"]
+    assert drill_en["description"] == ["Two speeds & LED light.\n18 V"]
+    assert drill_en["price"] == ["129.90 EUR"]
+    assert drill_en["availability"] == ["in_stock"]
+    assert drill_en["gtin"] == ["4006381333931"] and drill_en["mpn"] == ["ND-18"]
+    assert "identifier_exists" not in drill_en
+    assert drill_en["brand"] == ["Nordtool"] and drill_en["condition"] == ["new"]
+    # mapped on the parent category, inherited by "drills"
+    assert drill_en["google_product_category"] == ["1167"]
+    assert drill_en["product_type"] == ["Tools > Drills"]
+    assert drill_fi["product_type"] == ["Työkalut > Porakoneet"]
+    assert drill_en["shipping_weight"] == ["1450 g"]
+    assert len(drill_en["additional_image_link"]) == 1
+    assert drill_en["link"][0].startswith("http://127.0.0.1:8000/en/p/")
+    assert drill_fi["link"][0].startswith("http://127.0.0.1:8000/fi/p/")
+
+
+def test_same_ids_in_every_language_and_variants_grouped(xml):
+    _root, en = items_of(xml["en"])
+    _root, fi = items_of(xml["fi"])
+    assert set(en) == set(fi)
+    red, blue = fi["SHIRT-1-RED-M"], fi["SHIRT-1-BLUE-M"]
+    assert red["item_group_id"] == blue["item_group_id"] == ["SHIRT-1"]
+    assert red["color"] == ["Punainen"] and blue["color"] == ["Sininen"] and red["size"] == ["M"]
+    assert en["SHIRT-1-RED-M"]["color"] == ["Red"]
+    assert red["price"] == ["19.90 EUR"] and blue["price"] == ["21.50 EUR"]
+    # no GTIN and no MPN: Google is told the item has no identifiers
+    assert red["identifier_exists"] == ["no"]
+    assert "variant=SHIRT-1-RED-M" in red["link"][0]
+
+
+def test_item_without_price_left_out_and_reported(xml, admin_client):
+    _root, items = items_of(xml["en"])
+    assert "NOPRICE-1" not in items
+    meta = xml["en"].meta
+    assert meta["excluded_count"] == 1
+    assert meta["excluded"] == [{"sku": "NOPRICE-1", "id": "NOPRICE-1", "reasons": ["no_price"]}]
+    assert meta["items"] == 3 and meta["products"] == 3
+    # the report is visible in the admin
+    page = admin_client.get(f"/admin/publishing/artifact/{xml['en'].pk}/change/")
+    assert page.status_code == 200
+    assert "NOPRICE-1" in page.content.decode() and "No price in this channel." in page.content.decode()
+
+
+def test_one_file_per_language_and_feed_label(xml):
+    assert xml["fi"].meta["filename"] == "gmc-fi-FI-google-xml.xml"
+    assert xml["en"].meta["feed_label"] == "FI"
+    assert xml["fi"].content_hash != xml["en"].content_hash
+    assert Artifact.objects.filter(kind="export", channel__code="gmc", format="google-xml").count() == 2
+
+
+def test_tsv_has_the_same_items(channel, catalog, xml):
+    artifact = build_export(channel, "fi", "google-tsv")
+    rows = list(csv.DictReader(io.StringIO(read_bytes(artifact).decode("utf-8")), delimiter="\t"))
+    _root, items = items_of(xml["fi"])
+    assert {row["id"] for row in rows} == set(items)
+    drill = next(row for row in rows if row["id"] == "DRILL-1")
+    assert drill["title"] == "Akkuporakone" and drill["price"] == "129.90 EUR"
+    assert drill["product_type"] == "Työkalut > Porakoneet" and drill["item_group_id"] == ""
+    assert "\n" not in drill["description"]
+
+
+def test_long_texts_are_cut_and_html_stripped(channel):
+    from tests.exports.conftest import bulk_documents, document
+    from publishing.models import ProductSnapshot
+
+    bulk_documents(channel, 1)
+    ProductSnapshot.objects.filter(sku="BULK000001").update(document=document(
+        "BULK000001", "en", name="Ő" * 400, description="<div>" + "word " * 2000 + "</div>",
+    ))
+    artifact = build_export(channel, "en", "google-xml")
+    _root, items = items_of(artifact)
+    item = items["BULK000001"]
+    assert len(item["title"][0]) == 150 and item["title"][0].endswith("…")
+    assert len(item["description"][0]) <= 5000
+    assert artifact.meta["warnings"] == {"title_shortened": 1, "description_shortened": 1}
+
+
+@pytest.mark.parametrize(("changes", "reason"), [
+    ({"price": None}, "no_price"),
+    ({"images": []}, "no_image"),
+    ({"url": None}, "no_link"),
+    ({"name": "  "}, "no_title"),
+    ({"gtin": "4006381333932"}, "invalid_gtin"),
+    ({"url": "ftp://example.com/x"}, "invalid_link"),
+])
+def test_invalid_items_are_never_sent(channel, changes, reason):
+    from tests.exports.conftest import bulk_documents, document
+    from publishing.models import ProductSnapshot
+
+    bulk_documents(channel, 2)
+    ProductSnapshot.objects.filter(sku="BULK000002").update(document=document("BULK000002", "en", 2, **changes))
+    artifact = build_export(channel, "en", "google-xml")
+    _root, items = items_of(artifact)
+    assert set(items) == {"BULK000001"}
+    assert artifact.meta["excluded"] == [{"sku": "BULK000002", "id": "BULK000002", "reasons": [reason]}]
+
+
+def test_sale_price_and_preorder(channel):
+    from tests.exports.conftest import bulk_documents, document
+    from publishing.models import ProductSnapshot
+
+    bulk_documents(channel, 1)
+    sale = {"amount": "9.50", "from": "2026-11-01T00:00:00+02:00", "until": "2026-12-01T00:00:00+02:00"}
+    ProductSnapshot.objects.filter(sku="BULK000001").update(document=document(
+        "BULK000001", "en", 1, price={"amount": "11.90", "currency": "EUR", "includes_vat": True, "sale": sale},
+        availability="preorder", available_from="2027-01-15",
+    ))
+    _root, items = items_of(build_export(channel, "en", "google-xml"))
+    item = items["BULK000001"]
+    assert item["price"] == ["11.90 EUR"] and item["sale_price"] == ["9.50 EUR"]
+    assert item["sale_price_effective_date"] == ["2026-11-01T00:00:00+02:00/2026-12-01T00:00:00+02:00"]
+    assert item["availability"] == ["preorder"] and item["availability_date"] == ["2027-01-15T00:00:00Z"]
