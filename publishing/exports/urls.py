@@ -7,5 +7,5 @@ from .views import ExportFileView
 app_name = "exports"
 
 urlpatterns = [
-    path("<str:channel>/<str:locale>/<str:format>", ExportFileView.as_view(), name="file"),
+    path("<str:channel>/<str:locale>/<str:export_format>", ExportFileView.as_view(), name="file"),
 ]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
+from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from publishing.feed.auth import IsChannelToken, QueryTokenAuthentication
@@ -36,6 +37,7 @@ class ExportFileView(APIView):
     authentication_classes = [QueryTokenAuthentication]
     permission_classes = [IsChannelToken]
     throttle_classes = [FeedRateThrottle]
+    renderer_classes = [JSONRenderer]  # errors; files are returned as they are
 
     @extend_schema(
         operation_id="marketplace_feed_file",
@@ -50,7 +52,7 @@ class ExportFileView(APIView):
         parameters=[
             OpenApiParameter("channel", str, OpenApiParameter.PATH, description="Channel code."),
             OpenApiParameter("locale", str, OpenApiParameter.PATH, description="Language the channel publishes."),
-            OpenApiParameter("format", str, OpenApiParameter.PATH, description="Export format.",
+            OpenApiParameter("export_format", str, OpenApiParameter.PATH, description="Export format.",
                              enum=["google-xml", "google-tsv", "meta-csv", "local-inventory", "csv", "xlsx"]),
             OpenApiParameter("token", str, OpenApiParameter.QUERY, required=False,
                              description="The channel token, for clients that cannot send headers."),
@@ -63,19 +65,20 @@ class ExportFileView(APIView):
             404: OpenApiResponse(description="Unknown format, or a locale the channel does not publish."),
         },
     )
-    def get(self, request, channel, locale, format):
+    def get(self, request, channel, locale, export_format):
+        # Not named "format": DRF reads that URL argument as a renderer suffix.
         token = request.auth
         channel_obj = token.channel
         if not channel_obj.is_active:
             raise ChannelInactive()
         try:
-            artifact = export_for_pull(channel_obj, locale, format)
+            artifact = export_for_pull(channel_obj, locale, export_format)
         except ExportError as exc:
             raise NotFound(str(exc), code=exc.code) from None
         record_pull(token)
         etag = f'"{artifact.content_hash}"'
-        fmt = get_format(format)
-        filename = (artifact.meta or {}).get("filename") or f"{channel_obj.code}-{locale}-{format}.{fmt.extension}"
+        fmt = get_format(export_format)
+        filename = (artifact.meta or {}).get("filename") or f"{channel_obj.code}-{locale}.{fmt.extension}"
         if _matches(request.headers.get("If-None-Match"), etag):
             response = HttpResponse(status=304)
         else:
