@@ -2,3 +2,4 @@
 
 from . import core, feed, jobs  # noqa: F401
 from . import exports  # noqa: F401
+from . import pdf  # noqa: F401
