@@ -1,0 +1,1 @@
+"""The product truth as a spreadsheet: export, read, check and import (CSV/XLSX)."""

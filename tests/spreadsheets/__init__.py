@@ -1,0 +1,1 @@
+"""Tests of the product spreadsheet export and import."""

@@ -1,0 +1,77 @@
+"""Helpers of the spreadsheet tests: export, edit and re-import sheets in memory."""
+
+import csv
+import io
+
+from openpyxl import load_workbook
+
+from catalog.models import Product
+
+
+def export_bytes(format):
+    from catalog.spreadsheets.export import export_products
+
+    out = io.BytesIO()
+    export_products(out, format)
+    return out.getvalue()
+
+
+def csv_rows(data, delimiter=","):
+    text = data.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def csv_bytes(rows, delimiter=",", bom=True):
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=delimiter).writerows(rows)
+    return (out.getvalue()).encode("utf-8-sig" if bom else "utf-8")
+
+
+def xlsx_rows(data):
+    workbook = load_workbook(io.BytesIO(data))
+    return [[cell if cell is not None else "" for cell in row] for row in workbook.active.iter_rows(values_only=True)]
+
+
+def set_cell(rows, sku, header, value):
+    column = rows[0].index(header)
+    for row in rows[1:]:
+        if row[0] == sku:
+            row[column] = value
+            return rows
+    raise AssertionError(f"{sku} not in the sheet")
+
+
+def run_import(data, dry_run=False):
+    from catalog.spreadsheets.importer import import_file
+
+    return import_file(io.BytesIO(data), dry_run=dry_run)
+
+
+def state():
+    """Everything the sheet can change, plus versions, as comparable data."""
+    products = {}
+    for product in Product.objects.prefetch_related(
+        "translations", "categories", "attribute_values__options", "attribute_values__attribute",
+        "variants__axis_values", "prices", "stock",
+    ).order_by("sku"):
+        products[product.sku] = {
+            "row": (product.gtin, product.mpn, product.brand_id, product.family_id, product.status, product.version),
+            "translations": sorted(
+                (t.language_code, t.name, t.slug, t.short_description, t.description, t.marketing_claims)
+                for t in product.translations.all()
+            ),
+            "categories": sorted(c.code for c in product.categories.all()),
+            "values": sorted(
+                (v.attribute.code, v.language_code, v.value_text, str(v.value_number), v.value_bool,
+                 str(v.value_date), v.option_id, tuple(sorted(o.pk for o in v.options.all())))
+                for v in product.attribute_values.all()
+            ),
+            "variants": sorted(
+                (v.sku, v.gtin, v.position, tuple(sorted(o.pk for o in v.axis_values.all())))
+                for v in product.variants.all()
+            ),
+            "prices": sorted((p.price_list_id, p.variant_id or 0, str(p.amount), str(p.valid_from))
+                             for p in product.prices.all()),
+            "stock": sorted((s.store_id, s.variant_id or 0, s.quantity) for s in product.stock.all()),
+        }
+    return products
