@@ -4,7 +4,9 @@ import hashlib
 
 from publishing.models import ProductSnapshot
 
-CHUNK_SIZE = 500
+# Rows fetched at a time: what an export holds in memory at once (~10 KB per
+# document), whatever the catalog size.
+CHUNK_SIZE = 100
 
 
 def _snapshots(channel, locale):

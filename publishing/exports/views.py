@@ -9,6 +9,7 @@ channel. ETag is the export's content hash; If-None-Match answers 304.
 from django.http import FileResponse, HttpResponse
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
@@ -21,6 +22,22 @@ from publishing.feed.throttling import FeedRateThrottle
 
 from .registry import get_format
 from .service import ExportError, export_for_pull, record_pull
+
+
+class QueryTokenScheme(OpenApiAuthenticationExtension):
+    """The pull's token parameter in the OpenAPI schema (the header works too)."""
+
+    target_class = QueryTokenAuthentication
+    name = "channelTokenQuery"
+    priority = 1  # before the feed's header scheme, which matches subclasses
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "query",
+            "name": "token",
+            "description": str(_("The channel token as ?token=<token>; `Authorization: Token <token>` also works.")),
+        }
 
 
 def _matches(if_none_match, etag):
