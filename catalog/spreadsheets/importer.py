@@ -235,7 +235,8 @@ def _group_rows(table, columns, report):
         else:
             first_row[sku] = number
         rows.append((result, cells))
-    skus = list(first_row)
+    parents = {cells.get("parent_sku", "").strip() for _result, cells in rows} - {""}
+    skus = list(first_row) + sorted(parents - set(first_row))
     products, variants = set(), {}
     for start in range(0, len(skus), CHUNK):
         chunk = skus[start:start + CHUNK]
