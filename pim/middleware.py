@@ -16,6 +16,7 @@ opened in a browser can never run anything.
 """
 
 import os
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -34,9 +35,18 @@ def _origin(url):
 
 def site_policy():
     """The policy of the public web pages, as a header value."""
-    media = _origin(getattr(settings, "PIM_MEDIA_URL", ""))
-    site = _origin(getattr(settings, "PIM_BASE_URL", ""))
-    images = ["'self'", "data:"] + [origin for origin in dict.fromkeys([media]) if origin and origin != site]
+    return _policy(
+        getattr(settings, "PIM_MEDIA_URL", ""), getattr(settings, "PIM_HTTPS", False),
+        getattr(settings, "PIM_CSP_REPORT_URI", ""),
+    )
+
+
+@lru_cache(maxsize=8)
+def _policy(media_url, https, report_uri):
+    # Media named by its origin even when it is the site's: the site may be
+    # reached under another name than PIM_BASE_URL (a proxy, an IP address).
+    media = _origin(media_url)
+    images = ["'self'", "data:"] + ([media] if media else [])
     directives = [
         "default-src 'self'",
         "script-src 'self'",
@@ -49,9 +59,8 @@ def site_policy():
         "form-action 'self'",
         "frame-ancestors 'none'",
     ]
-    if getattr(settings, "PIM_HTTPS", False):
+    if https:
         directives.append("upgrade-insecure-requests")
-    report_uri = getattr(settings, "PIM_CSP_REPORT_URI", "")
     if report_uri:
         directives.append(f"report-uri {report_uri}")
     return "; ".join(directives)
@@ -65,7 +74,6 @@ class ContentSecurityPolicyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.policy = site_policy()
 
     def __call__(self, request):
         response = self.get_response(request)
@@ -75,7 +83,7 @@ class ContentSecurityPolicyMiddleware:
             return response  # Django's debug pages use inline styles and scripts
         content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
         if content_type == "text/html":
-            response["Content-Security-Policy"] = self.policy
+            response["Content-Security-Policy"] = site_policy()
         elif content_type in ("application/json", "application/problem+json") or content_type.endswith("+json"):
             response["Content-Security-Policy"] = API_POLICY
         return response
