@@ -27,7 +27,7 @@ def _barcode(gtin):
     if not gtin:
         return None
     try:
-        return ean13_svg(gtin, bar_height_mm=12)
+        return ean13_svg(gtin, bar_height_mm=9)
     except InvalidBarcode:
         return None
 
@@ -36,7 +36,7 @@ def labels_for(document, store_code, locale):
     """The labels of one product document for ``store_code`` (one per stocked variant, else one)."""
     attributes = [a["display"] for a in common.key_attributes(document, count=3)]
     url = document.get("url") or ""
-    qr = common.qr_markup(url, size_mm=16) if url else None
+    qr = common.qr_markup(url, size_mm=20) if url else None
     base = {
         "name": document.get("name") or document["sku"],
         "brand": document.get("brand") or "",

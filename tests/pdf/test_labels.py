@@ -42,6 +42,9 @@ def test_labels_sheet_has_barcodes_decoding_to_the_gtins(catalog, tmp_path):
     assert expected and set(artifact.meta["gtins"]) == expected
     decoded = decode_page(path, 1, dpi=300, tmp_dir=tmp_path)
     assert {text for fmt, text in decoded if fmt == "EAN-13"} == expected
+    # every label's QR code leads to its product page
+    pages = {d["url"] for d in documents if d["sku"] in {"PDF-00001", "PDF-00003", "PDF-00004", "PDF-00005"}}
+    assert {text for fmt, text in decoded if fmt == "QR Code"} == pages
     text = spaces(page_texts(path)[0])
     assert "Akkuporakone" in text and "19,90 €" in text
     assert all(emb == "yes" for _n, _t, emb in fonts(path))

@@ -1,0 +1,53 @@
+"""The datasheet opened as a real PDF: every attribute with its unit, relations, fonts, QR code to the product page."""
+
+from unittest import mock
+
+import pytest
+
+from publishing.models import ProductSnapshot
+from publishing.pdf.common import RenderInputError
+from publishing.pdf.datasheet import render_datasheet
+from tests.pdf.pdfutil import artifact_path, decode_page, fonts, page_texts, spaces
+
+pytestmark = pytest.mark.django_db
+
+
+def _document(sku, locale):
+    return ProductSnapshot.objects.get(channel__code="print", sku=sku, locale=locale).document
+
+
+def test_datasheet_lists_every_attribute_with_units_variants_and_relations(catalog):
+    path = artifact_path(render_datasheet("PDF-00001", "fi"))
+    text = spaces("\n".join(page_texts(path)))
+    document = _document("PDF-00001", "fi")
+    assert document["attributes"]
+    for attribute in document["attributes"]:
+        assert attribute["label"] in text and spaces(attribute["display"]) in text
+    assert any(a["unit"] == "kg" for a in document["attributes"]) and " kg" in text
+    for variant in document["variants"]:
+        assert variant["sku"] in text and variant["gtin"] in text
+    assert "Spare parts" in text and "Pyörösaha" in text  # spare part
+    assert "Accessories" in text and "Kulmahiomakone" in text  # accessory
+    assert all(emb == "yes" for _n, _t, emb in fonts(path))
+
+
+def test_russian_datasheet_is_in_cyrillic(catalog):
+    text = "\n".join(page_texts(artifact_path(render_datasheet("PDF-00001", "ru"))))
+    assert "Аккумуляторная дрель" in text and "Мощность" in text and "Вт" in text
+
+
+def test_datasheet_qr_code_decodes_to_the_product_page(catalog, tmp_path):
+    artifact = render_datasheet("PDF-00001", "ru")
+    url = _document("PDF-00001", "ru")["url"]
+    assert url.startswith("http") and "%D0" in url  # a Cyrillic slug, percent-encoded
+    decoded = decode_page(artifact_path(artifact), 1, dpi=300, tmp_dir=tmp_path)
+    assert ("QR Code", url) in decoded
+
+
+def test_datasheet_is_cached_and_unknown_sku_is_refused(catalog):
+    first = render_datasheet("PDF-00002", "en")
+    with mock.patch("publishing.pdf.render.render_pdf") as render:
+        assert render_datasheet("PDF-00002", "en").pk == first.pk
+    render.assert_not_called()
+    with pytest.raises(RenderInputError, match="Unknown SKU: NOPE"):
+        render_datasheet("NOPE", "en")
