@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from parler.cache import _delete_cached_translations
 
 from ..models import Product, Variant
-from ..models.products import RICH_TEXT_FIELDS
+from ..models.products import RICH_TEXT_FIELDS, TRANSLATED_PRODUCT_FIELDS
 from ..richtext import sanitize_html
 from ..services import _ProductWriter, _Refs, upsert_products
 from .columns import (
@@ -48,6 +48,7 @@ class RowResult:
     action: str = "unchanged"  # create, update, unchanged, error
     changes: list = field(default_factory=list)  # [(header, old, new)]
     errors: dict = field(default_factory=dict)  # {header or "": [message, …]}
+    unreadable: set = field(default_factory=set)  # headers whose cell the reader refused
 
     def error(self, header, message):
         self.errors.setdefault(header, []).append(str(message))
@@ -148,7 +149,7 @@ def check(table, progress=None):
         return report, []
     for row, header, message in table.errors:
         report.file_errors.append((row, header, message))
-    groups = _group_rows(table, columns, report)
+    groups = _group_rows(table, columns, report, {(row, header) for row, header, _m in table.errors})
     plan = []
     refs = _Refs()
     ordered = list(groups.values())
@@ -218,7 +219,7 @@ def _cells_of(number, values, columns, table, report):
     return cells
 
 
-def _group_rows(table, columns, report):
+def _group_rows(table, columns, report, unreadable):
     """Sort rows into product groups; reports rows without SKU, duplicate
     SKUs and variants whose product is unknown or who changed product."""
     by_header = {c.header: c for c in columns if c is not None}
@@ -227,6 +228,7 @@ def _group_rows(table, columns, report):
         cells = _cells_of(number, values, columns, table, report)
         sku = cells.get("sku", "").strip()
         result = RowResult(number, sku)
+        result.unreadable = {header for row, header in unreadable if row == number}
         if not sku:
             result.error("sku", _("Every row needs a SKU."))
         elif sku in first_row:
@@ -301,10 +303,9 @@ def _check_group(group, product, columns, refs, reference):
         return None
     builder = _Builder(group, product, used, reference)
     data = builder.build()
-    if any(r.action == "error" for r in results):
-        return None
+    cell_errors = any(r.action == "error" for r in results)
     if len(data) == 1 and product is not None:
-        return None  # nothing differs from the truth
+        return None  # nothing differs from the truth (or only unreadable cells)
     if product is None:
         writer = _ProductWriter(Product(), data, partial=False, refs=refs)
     else:
@@ -321,6 +322,8 @@ def _check_group(group, product, columns, refs, reference):
         if product is not None:
             # validate() fills parler's caches of this instance; it is dropped after the chunk.
             _delete_cached_translations(product)
+    if cell_errors:
+        return None  # the cells that could be read were checked too
     if product is not None and not writer.changed:
         for result in results:
             result.action, result.changes = "unchanged", []
@@ -347,6 +350,8 @@ class _Builder:
     def _diff(self, result, cells, current):
         changed = []
         for column in self.columns:
+            if column.header in result.unreadable:
+                continue  # already reported; compared with nothing
             new = cells[column.header]
             old = current.get(column.header, "")
             if _comparable(column, old) != _comparable(column, new):
@@ -398,12 +403,16 @@ class _Builder:
                         {"code": column.name, "locale": column.language or None, "value": parsed})
                     self.origins[column.header] = (result, column.header)
         if translations:
-            existing = {t.language_code for t in self.product.translations.all()} if self.product else set()
+            existing = {t.language_code: t for t in self.product.translations.all()} if self.product else {}
             text_columns = [c for c in self.columns if c.kind == "text"]
-            for language, fields in translations.items():
+            for language, fields in list(translations.items()):
                 in_file = [c for c in text_columns if c.language == language]
-                if all(not cells[c.header].strip() for c in in_file) and any(c.name == "name" for c in in_file):
-                    # Every text of that language emptied: the language goes.
+                given = {c.name: cells[c.header] for c in in_file}
+                current = existing.get(language)
+                texts = [given[name] if name in given else getattr(current, name, "") or ""
+                         for name in TRANSLATED_PRODUCT_FIELDS if name != "slug"]
+                if "name" in given and not any(text.strip() for text in texts):
+                    # Every text of that language is empty now: the language goes.
                     if language in existing:
                         translations[language] = None
                     else:

@@ -1,0 +1,126 @@
+"""Malformed files are refused with an error per row and column, and change nothing."""
+
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from catalog.spreadsheets.importer import ImportRefused
+from catalog.spreadsheets.reader import FileRefused
+
+from .helpers import csv_bytes, run_import, state
+
+
+def refused(data):
+    """The (row, column, message) errors of a refused import; the DB must be unchanged."""
+    before = state()
+    with pytest.raises(ImportRefused) as caught:
+        run_import(data)
+    assert state() == before
+    return caught.value.report.errors()
+
+
+def test_latin1_file_is_refused(catalog):
+    data = "sku,name[fi]\nDRILL-1,Pora\nDRILL-2,Pöytä\n".encode("latin-1")
+    before = state()
+    with pytest.raises(FileRefused) as caught:
+        run_import(data)
+    assert "not UTF-8" in caught.value.message and "row 3" in caught.value.message
+    assert caught.value.row == 3
+    assert state() == before
+
+
+def test_old_xls_is_refused(catalog):
+    with pytest.raises(FileRefused, match=r"\.xls"):
+        run_import(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+
+
+def test_missing_sku_column(catalog):
+    assert refused(csv_bytes([["name[fi]"], ["Pora"]])) == [
+        (1, "sku", "The file has no 'sku' column; every row needs one."),
+    ]
+
+
+def test_unknown_columns_languages_and_attributes(catalog):
+    errors = refused(csv_bytes([
+        ["sku", "name[xx]", "colour", "attr:nope", "attr:material", "attr:voltage[fi]", "price:vip", "name"],
+        ["DRILL-1", "a", "b", "c", "d", "e", "1", "f"],
+    ]))
+    messages = {column: message for _row, column, message in errors}
+    assert all(row == 1 for row, _c, _m in errors)
+    assert "Unknown language 'xx'" in messages["name[xx]"]
+    assert messages["colour"] == "Unknown column 'colour'."
+    assert "Unknown attribute 'nope'" in messages["attr:nope"]
+    assert "differs per language" in messages["attr:material"]
+    assert "same in every language" in messages["attr:voltage[fi]"]
+    assert "Unknown price list 'vip'" in messages["price:vip"]
+    assert "needs a language" in messages["name"]
+
+
+def test_bad_values_are_reported_per_row_and_column(catalog):
+    errors = refused(csv_bytes([
+        ["sku", "name[en]", "attr:voltage", "attr:colour", "attr:features", "attr:cordless", "price:retail",
+         "stock:kamppi", "gtin", "brand"],
+        ["DRILL-1", "Drill", "eighteen", "", "", "", "", "", "", ""],
+        ["NEW-1", "New", "", "purple", "led|laser", "maybe", "12.345", "many", "123", "acme"],
+        ["", "No SKU", "", "", "", "", "", "", "", ""],
+        ["NEW-1", "Twice", "", "", "", "", "", "", "", ""],
+    ]))
+    by_cell = {(row, column): message for row, column, message in errors}
+    assert "'eighteen' is not a number" in by_cell[(2, "attr:voltage")]
+    assert "Not an option of colour: purple" in by_cell[(3, "attr:colour")]
+    assert "Not an option of features: laser" in by_cell[(3, "attr:features")]
+    assert by_cell[(3, "attr:cordless")] == "Write true or false."
+    assert "decimal places" in by_cell[(3, "price:retail")]
+    assert "whole number" in by_cell[(3, "stock:kamppi")]
+    assert "GTIN" in by_cell[(3, "gtin")]
+    assert "Unknown brand 'acme'" in by_cell[(3, "brand")]
+    assert by_cell[(4, "sku")] == "Every row needs a SKU."
+    assert "also on row 3" in by_cell[(5, "sku")]
+
+
+def test_one_bad_row_keeps_every_good_row_out(catalog):
+    errors = refused(csv_bytes([
+        ["sku", "name[fi]"],
+        ["DRILL-1", "Hyvä nimi"],
+        ["GOOD-1", "Uusi"],
+        ["SHIRT-1", ""],
+    ]))
+    assert errors == [(4, "name[fi]", "Give the product a name in this language.")]
+
+
+def test_variant_rows_are_checked(catalog):
+    errors = refused(csv_bytes([
+        ["sku", "parent_sku", "name[en]", "attr:cordless"],
+        ["SHIRT-1-RED", "DRILL-1", "", ""],
+        ["V-NEW", "MISSING-1", "", ""],
+        ["V-NEW-2", "SHIRT-1", "A name", "true"],
+        ["DRILL-1", "SHIRT-1", "", ""],
+    ]))
+    by_cell = {(row, column): message for row, column, message in errors}
+    assert "variant of SHIRT-1" in by_cell[(2, "parent_sku")]
+    assert "Unknown product MISSING-1" in by_cell[(3, "parent_sku")]
+    assert "belongs to the product row" in by_cell[(4, "name[en]")]
+    assert "belongs to the product row" in by_cell[(4, "attr:cordless")]
+    assert "is a product, not a variant" in by_cell[(5, "parent_sku")]
+
+
+def test_duplicate_columns_and_values_without_header(catalog):
+    errors = refused(csv_bytes([["sku", "name[en]", "name[en]", ""], ["DRILL-1", "a", "b", "stray"]]))
+    assert (1, "name[en]", "The column 'name[en]' is there twice.") in errors
+
+
+def test_xlsx_formula_cells_are_refused(catalog):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["sku", "name[en]"])
+    sheet.append(["DRILL-1", "=CONCAT(\"a\",\"b\")"])
+    out = io.BytesIO()
+    workbook.save(out)
+    errors = refused(out.getvalue())
+    assert errors == [(2, "name[en]", "This cell holds a formula; the import reads values only. Paste it as a value.")]
+
+
+def test_empty_file(catalog):
+    with pytest.raises(FileRefused, match="empty"):
+        run_import(b"")
