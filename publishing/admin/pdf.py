@@ -123,6 +123,27 @@ def renders_view(request):
     return TemplateResponse(request, "pdf/admin/renders.html", context)
 
 
+@admin.action(description=_("Render the PDF catalog in every language"), permissions=["view"])
+def render_catalog_action(modeladmin, request, queryset):
+    """Channel admin action: one render_catalog job per selected channel × language."""
+    if not request.user.has_perm("publishing.add_job"):
+        modeladmin.message_user(request, _("You may not start render jobs."), messages.ERROR)
+        return None
+    jobs = [
+        start_job("render_catalog", {"channel": channel.code, "locale": language.language_code}, user=request.user)
+        for channel in queryset.prefetch_related("languages")
+        for language in sorted(channel.languages.all(), key=lambda item: item.position)
+    ]
+    if not jobs:
+        modeladmin.message_user(request, _("The selected channels have no languages."), messages.WARNING)
+        return None
+    modeladmin.message_user(request, _("%(count)d catalog renders started.") % {"count": len(jobs)}, messages.INFO)
+    if len(jobs) == 1:
+        return redirect(reverse("admin:publishing_job_change", args=[jobs[0].pk]))
+    ids = ",".join(str(job.pk) for job in jobs)
+    return redirect(reverse("admin:publishing_job_changelist") + "?" + urlencode({"id__in": ids}))
+
+
 def _with_render_urls(get_urls):
     def urls():
         return [
@@ -131,7 +152,11 @@ def _with_render_urls(get_urls):
     return urls
 
 
-# The page belongs to no model, so it is added to the site's own URLs.
+# The page belongs to no model, so it is added to the site's own URLs; the
+# channel list gets the catalog action without its admin knowing about PDFs.
 if not getattr(admin.site, "_pdf_render_urls", False):
     admin.site.get_urls = _with_render_urls(admin.site.get_urls)
     admin.site._pdf_render_urls = True
+    if admin.site.is_registered(Channel):
+        _channel_admin = admin.site.get_model_admin(Channel)
+        _channel_admin.actions = (*(_channel_admin.actions or ()), render_catalog_action)

@@ -58,3 +58,17 @@ def test_users_without_artifact_access_are_refused(client, django_user_model, ca
     user = django_user_model.objects.create_user("plain", password="x", is_staff=True)
     client.force_login(user)
     assert client.get(reverse("admin:publishing_pdf_renders")).status_code == 403
+
+
+def test_channel_action_renders_the_catalog_in_every_language(client, print_user, catalog):
+    client.force_login(print_user)
+    channel = catalog["channel"]
+    response = client.post(reverse("admin:publishing_channel_changelist"), {
+        "action": "render_catalog_action", "_selected_action": [channel.pk],
+    })
+    assert response.status_code == 302
+    jobs = Job.objects.filter(kind="render_catalog")
+    assert sorted(job.params["locale"] for job in jobs) == ["en", "fi", "ru"]
+    assert all(job.status == Job.Status.SUCCEEDED for job in jobs)
+    listing = client.get(response["Location"])
+    assert listing.status_code == 200
