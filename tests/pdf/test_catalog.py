@@ -49,7 +49,8 @@ def test_russian_catalog_has_cyrillic_names_and_every_font_embedded(catalog):
 
 
 def test_footer_page_x_of_y_matches_the_real_page_count(catalog):
-    path = artifact_path(render_catalog("print", "en"))
+    artifact = render_catalog("print", "en")
+    path = artifact_path(artifact)
     pages = page_texts(path)
     total = page_count(path)
     assert len(pages) == total >= 4
@@ -59,6 +60,8 @@ def test_footer_page_x_of_y_matches_the_real_page_count(catalog):
             assert not found  # the cover has no footer
             continue
         assert found == [(str(number), str(total))], (number, text[-200:])
+        # the running footer also carries the catalog version
+        assert f"version {artifact.meta['version']}" in text
 
 
 def test_contents_page_numbers_point_to_where_chapters_start(catalog):
