@@ -51,3 +51,26 @@ def test_datasheet_is_cached_and_unknown_sku_is_refused(catalog):
     render.assert_not_called()
     with pytest.raises(RenderInputError, match="Unknown SKU: NOPE"):
         render_datasheet("NOPE", "en")
+
+
+def test_external_image_in_a_description_is_refused_without_a_request(catalog, no_network):
+    from publishing.jobs import start_job
+    from publishing.models import Job
+    from publishing.sequencing import stamp_pending
+    from publishing.services import publish
+
+    product = catalog["products"][1]
+    product.set_current_language("fi")
+    product.description = ('<p>Katso kuva <img src="http://example.com/tracker.png" alt="x"> '
+                           '<img src="file:///etc/passwd" alt="y"></p>')
+    product.save()
+    publish(product, catalog["channel"])
+    stamp_pending()
+    description = _document(product.sku, "fi")["description"]
+    job = start_job("render_datasheet", {"sku": product.sku, "locale": "fi"})
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    text = "\n".join(page_texts(artifact_path(job.artifact)))
+    assert "Katso kuva" in text
+    assert "http://example.com/tracker.png" in description  # the sanitiser keeps http images
+    assert job.artifact.meta["refused_urls"] == ["http://example.com/tracker.png"]
+    assert "Refused http://example.com/tracker.png" in job.log

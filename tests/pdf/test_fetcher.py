@@ -1,9 +1,5 @@
 """The WeasyPrint fetcher serves only own media/static files; nothing else is fetched, nothing leaves the process."""
 
-import socket
-import urllib.request
-from unittest import mock
-
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -13,19 +9,6 @@ from publishing.pdf.fetcher import RefusedURL, SafeFetcher, local_path
 from publishing.pdf.render import render_pdf
 from tests.pdf.builders import jpeg_bytes
 from tests.pdf.pdfutil import image_count
-
-
-@pytest.fixture
-def no_network():
-    """Any attempt to open a socket or a URL fails the test."""
-    def refuse(*args, **kwargs):
-        raise AssertionError(f"network access attempted: {args!r}")
-
-    with mock.patch.object(socket.socket, "connect", refuse), \
-            mock.patch.object(socket, "create_connection", refuse), \
-            mock.patch.object(socket, "getaddrinfo", refuse), \
-            mock.patch.object(urllib.request.OpenerDirector, "open", refuse):
-        yield
 
 
 @pytest.fixture
