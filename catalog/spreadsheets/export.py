@@ -14,10 +14,14 @@ FORMATS = ("csv", "xlsx")
 BATCH = 500
 
 
-def iter_rows(columns, progress=None, batch=BATCH):
-    """Lists of cell texts (header first) for every product and its variants."""
+def iter_rows(columns, progress=None, batch=BATCH, product_ids=None):
+    """Lists of cell texts (header first) for every product (or those of
+    ``product_ids``) and its variants, in SKU order."""
     yield [column.header for column in columns]
-    ids = list(products_for_sheet().order_by("sku").values_list("pk", flat=True))
+    products = products_for_sheet()
+    if product_ids is not None:
+        products = products.filter(pk__in=product_ids)
+    ids = list(products.order_by("sku").values_list("pk", flat=True))
     total = len(ids)
     for start in range(0, total, batch):
         chunk = ids[start:start + batch]
@@ -74,10 +78,11 @@ def write_xlsx(handle, rows):
     return count
 
 
-def export_products(handle, format, progress=None, columns=None):
-    """Write every product to ``handle`` (binary) in ``format``; returns the row count."""
+def export_products(handle, format, progress=None, columns=None, product_ids=None):
+    """Write every product (or those of ``product_ids``) to ``handle`` (binary)
+    in ``format``; returns the number of rows below the header."""
     if format not in FORMATS:
         raise ValueError(_("Unknown format '%(format)s'. Use csv or xlsx.") % {"format": format})
     columns = columns if columns is not None else all_columns(Reference())
-    rows = iter_rows(columns, progress=progress)
+    rows = iter_rows(columns, progress=progress, product_ids=product_ids)
     return write_csv(handle, rows) if format == "csv" else write_xlsx(handle, rows)
