@@ -130,28 +130,44 @@ def _first_category(document):
     return google, path
 
 
-def _offer(document, variant, context):
-    sku = document["sku"]
+def _shared(document, context):
+    """What every offer of a document has in common, worked out once."""
     google_category, product_type = _first_category(document)
+    return {
+        "title": one_line(document.get("name")),
+        "description": plain_text(document.get("description"), keep_lines=True) or plain_text(
+            document.get("short_description"), keep_lines=True,
+        ),
+        "images": _image_urls(document.get("images")),
+        "brand": one_line(document.get("brand")) or None,
+        "google_category": google_category,
+        "product_type": product_type,
+        "attributes": _mapped_attributes(document, None, context.attribute_map),
+    }
+
+
+def _offer(document, variant, context, shared):
+    sku = document["sku"]
     # The builder already gives a variant without its own price the product's.
     price = variant.get("price") if variant is not None else document.get("price")
-    title = one_line(document.get("name"))
-    if variant and variant.get("axes"):
-        title = f"{title} ({', '.join(one_line(v) for v in variant['axes'].values())})" if title else ""
-    description = plain_text(document.get("description"), keep_lines=True) or plain_text(
-        document.get("short_description"), keep_lines=True,
-    )
+    title = shared["title"]
     link = document.get("url")
-    if link and variant is not None:
-        link = f"{link}?variant={quote(variant['sku'], safe='')}"
-    images = _image_urls(variant.get("images")) if variant else []
-    images += [url for url in _image_urls(document.get("images")) if url not in images]
+    images = shared["images"]
+    attributes = shared["attributes"]
+    if variant is not None:
+        if title and variant.get("axes"):
+            title = f"{title} ({', '.join(one_line(v) for v in variant['axes'].values())})"
+        if link:
+            link = f"{link}?variant={quote(variant['sku'], safe='')}"
+        own = _image_urls(variant.get("images"))
+        images = own + [url for url in images if url not in own]
+        attributes = {**attributes, **_mapped_attributes({}, variant, context.attribute_map)}
     offer = Offer(
         id=variant["sku"] if variant else sku,
         sku=sku,
         group_id=sku if variant is not None else None,
         title=title,
-        description=description,
+        description=shared["description"],
         link=link,
         images=images,
         availability=(variant or document).get("availability") or "out_of_stock",
@@ -159,12 +175,12 @@ def _offer(document, variant, context):
         amount=amount_of(price["amount"]) if price and price.get("amount") not in (None, "") else None,
         currency=(price or {}).get("currency") or "",
         sale=(price or {}).get("sale"),
-        brand=one_line(document.get("brand")) or None,
+        brand=shared["brand"],
         gtin=((variant.get("gtin") if variant else None) or (None if variant else document.get("gtin"))) or None,
         mpn=document.get("mpn") or None,
-        google_product_category=google_category,
-        product_type=product_type,
-        attributes=_mapped_attributes(document, variant, context.attribute_map),
+        google_product_category=shared["google_category"],
+        product_type=shared["product_type"],
+        attributes=attributes,
         weight_grams=(variant.get("weight_grams") if variant else None) or document.get("weight_grams"),
         quantity=int((variant or document).get("quantity") or 0),
         stores=(variant or document).get("stores") or [],
@@ -200,10 +216,11 @@ def _problems(offer, price):
 
 def offers_of(document, context):
     """The offers of one document: one per variant, else one for the product."""
+    shared = _shared(document, context)
     variants = document.get("variants") or []
     if variants:
-        return [_offer(document, variant, context) for variant in variants]
-    return [_offer(document, None, context)]
+        return [_offer(document, variant, context, shared) for variant in variants]
+    return [_offer(document, None, context, shared)]
 
 
 def limited(offer, report, title_limit, description_limit):

@@ -17,7 +17,10 @@ def plain_text(value, keep_lines=False):
     or spaces), entities decoded, whitespace folded."""
     if not value:
         return ""
-    text = _BLOCK_RE.sub("\n", str(value))
+    text = str(value)
+    if "<" not in text and "&" not in text and text.isprintable():
+        return " ".join(text.split())  # the common case: a plain one-line name
+    text = _BLOCK_RE.sub("\n", text)
     text = html.unescape(_TAG_RE.sub("", text))
     text = _CONTROL_RE.sub("", text)
     text = _SPACE_RE.sub(" ", text)
