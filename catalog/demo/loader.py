@@ -1,0 +1,152 @@
+"""Loading the demo catalog: reference rows, products in bulk chunks,
+pictures and renditions, channels, the brochure, then publishing.
+
+``load_demo_catalog()`` is what the ``load_demo_catalog`` command, the
+benchmark script and the tests call.
+"""
+
+import time
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog import search
+from catalog.images import make_missing_renditions
+from catalog.models import ImageFile, Product
+
+from . import vocabulary as V
+from .channels import ensure_brochure, ensure_channels
+from .plan import Planner
+from .reference import ensure_reference
+from .write import ImagePool, write_chunk, write_links
+
+DEFAULT_PRODUCTS = 60
+DEFAULT_SEED = 2026
+MAX_PRODUCTS = 100_000
+CHUNK = 2000
+
+
+class DemoCatalogError(Exception):
+    """Bad input or a database the demo cannot be loaded into; one line of text."""
+
+
+class _LinkInfo:
+    """What ``write_links`` needs of a plan, kept after the plan is written."""
+
+    __slots__ = ("sku", "relations", "replacement_sku")
+
+    def __init__(self, plan):
+        self.sku, self.relations, self.replacement_sku = plan.sku, plan.relations, plan.replacement_sku
+
+
+def _brochure_pick(plan):
+    """Brochure products must be publishable on print in every language."""
+    return not plan.incomplete and not plan.discontinued and plan.available_from is None
+
+
+def validate(products, seed):
+    if not isinstance(products, int) or not 1 <= products <= MAX_PRODUCTS:
+        raise DemoCatalogError(
+            _("The number of products must be between 1 and %(max)s, not %(value)s.")
+            % {"max": MAX_PRODUCTS, "value": products}
+        )
+    if not isinstance(seed, int) or seed < 0:
+        raise DemoCatalogError(_("The seed must be a whole number of 0 or more, not %(value)s.") % {"value": seed})
+
+
+def load_catalog(products=DEFAULT_PRODUCTS, seed=DEFAULT_SEED, append=False, progress=None):
+    """Write the catalog truth (no publishing); returns (counts, channels, brochure, image pool)."""
+    from publishing.signals import paused
+
+    validate(products, seed)
+    say = progress or (lambda message: None)
+    existing = Product.objects.count()
+    if existing and not append:
+        raise DemoCatalogError(
+            _("The database already has %(count)s products; the demo catalog is loaded only into an empty "
+              "catalog (use --append to add demo products anyway).") % {"count": existing}
+        )
+    start = existing
+    planner = Planner(seed, start + products)
+    first_skus = [planner.sku_of(index) for index in range(start, min(start + products, start + 50))]
+    if Product.objects.filter(sku__in=first_skus).exists():
+        raise DemoCatalogError(_("Demo SKUs from %(sku)s on exist already; nothing was loaded.") % {"sku": first_skus[0]})
+
+    now = timezone.now()
+    totals = dict(products=0, variants=0, values=0, prices=0, stock=0, images=0, relations=0)
+    links, picks = [], []
+    pool = ImagePool()
+    with paused(), transaction.atomic():
+        ref = ensure_reference()
+        channels = ensure_channels(ref)
+        for chunk_start in range(start, start + products, CHUNK):
+            indices = range(chunk_start, min(chunk_start + CHUNK, start + products))
+            plans = [planner.plan(index) for index in indices]
+            for key, value in write_chunk(plans, ref, pool, now).items():
+                totals[key] += value
+            links.extend(_LinkInfo(plan) for plan in plans)
+            seen_types = {p.type_code for p in picks}
+            for plan in plans:
+                if len(picks) < V.BROCHURE_SIZE and _brochure_pick(plan) and plan.type_code not in seen_types:
+                    picks.append(plan)
+                    seen_types.add(plan.type_code)
+            say(_("%(done)s of %(total)s products written") % {"done": totals["products"], "total": products})
+        sku_to_id = dict(Product.objects.values_list("sku", "pk"))
+        totals["relations"] = write_links(links, sku_to_id)
+        brochure = ensure_brochure(channels["print"], [sku_to_id[p.sku] for p in picks])
+    totals["image_files"] = len(pool.files)
+    return totals, channels, brochure, pool
+
+
+def load_demo_catalog(products=DEFAULT_PRODUCTS, seed=DEFAULT_SEED, append=False, publish=True, progress=None):
+    """Load the demo catalog and publish it; returns a summary with timings.
+
+    Raises DemoCatalogError for bad input or a non-empty catalog (unless
+    ``append``). Catalog rows are written in one transaction; publishing then
+    runs channel by channel in the engine's own batches.
+    """
+    from publishing.campaigns import ensure_short_links
+    from publishing.completeness import refresh_completeness
+    from publishing.sequencing import stamp_pending
+    from publishing.services import publish_channel
+
+    say = progress or (lambda message: None)
+    timings = {}
+    began = time.perf_counter()
+    totals, channels, brochure, pool = load_catalog(products, seed, append, progress=say)
+    timings["catalog"] = time.perf_counter() - began
+
+    mark = time.perf_counter()
+    ids = [image_file.pk for image_file in pool.files.values()]
+    totals["renditions"] = make_missing_renditions(ImageFile.objects.filter(pk__in=ids))
+    timings["renditions"] = time.perf_counter() - mark
+    say(_("%(count)s renditions made") % {"count": totals["renditions"]})
+
+    mark = time.perf_counter()
+    # The search text was composed while writing; this only checks and
+    # corrects it (a read of every product, writes where it differs).
+    search.refresh_all()
+    timings["search"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    published = {}
+    if publish:
+        # Publishing assesses and stores completeness of every product it
+        # looks at, so no separate completeness pass is needed first.
+        for code, channel in channels.items():
+            summary = publish_channel(channel)
+            published[code] = {key: summary[key] for key in ("published", "refused", "documents_written")}
+            say(_("%(channel)s: %(published)s published, %(refused)s refused, %(documents)s documents")
+                % {"channel": code, "published": summary["published"], "refused": summary["refused"],
+                   "documents": summary["documents_written"]})
+    else:
+        refresh_completeness()
+    stamp_pending()
+    timings["publish"] = time.perf_counter() - mark
+
+    links = ensure_short_links(brochure)
+    totals["short_links"] = len(links)
+    timings["total"] = time.perf_counter() - began
+    return {"seed": seed, **totals, "published": published, "brochure": brochure.code,
+            "timings": {key: round(value, 2) for key, value in timings.items()}}

@@ -1,0 +1,75 @@
+"""Product pictures for the demo: a simple shape in the product's colour with
+the product type's initials, drawn with Pillow (same input, same bytes).
+
+One picture per product type and colour is shared by every product showing
+it, so even 100 000 products use a few dozen image files.
+"""
+
+import io
+from functools import lru_cache
+
+from PIL import Image, ImageDraw, ImageFont
+
+from . import vocabulary as V
+
+SIZE = 800
+FONT_FILES = ("NotoSans-Bold.ttf", "DejaVuSans-Bold.ttf")
+FONT_DIRS = ("/usr/share/fonts/truetype/noto/", "/usr/share/fonts/truetype/dejavu/", "")
+
+
+@lru_cache(maxsize=8)
+def _font(size):
+    for name in FONT_FILES:
+        for folder in FONT_DIRS:
+            try:
+                return ImageFont.truetype(folder + name, size)
+            except OSError:
+                continue
+    return ImageFont.load_default(size=size)
+
+
+def _rgb(colour):
+    return next(rgb for code, _labels, rgb in V.OPTIONS["colour"] if code == colour)
+
+
+def initials(type_code):
+    """"Cordless drill" -> "CD"."""
+    words = V.PRODUCT_TYPES[type_code]["names"]["en"].replace("'s", "").split()
+    return "".join(word[0] for word in words[:3]).upper()
+
+
+def _shape(draw, shape, fill):
+    box = (140, 140, SIZE - 140, SIZE - 140)
+    if shape == "circle":
+        draw.ellipse(box, fill=fill)
+    elif shape == "disc":
+        draw.ellipse(box, fill=fill)
+        draw.ellipse((330, 330, SIZE - 330, SIZE - 330), fill=(250, 250, 248))
+    elif shape == "triangle":
+        draw.polygon([(SIZE // 2, 110), (SIZE - 120, SIZE - 150), (120, SIZE - 150)], fill=fill)
+    elif shape == "bars":
+        for row in range(4):
+            top = 170 + row * 120
+            draw.rounded_rectangle((150, top, SIZE - 150, top + 80), radius=24, fill=fill)
+    else:
+        draw.rounded_rectangle(box, radius=60, fill=fill)
+
+
+def picture(type_code, colour):
+    """JPEG bytes (800×800) of one product type in one colour."""
+    kind = V.PRODUCT_TYPES[type_code]
+    rgb = _rgb(colour)
+    image = Image.new("RGB", (SIZE, SIZE), (250, 250, 248))
+    draw = ImageDraw.Draw(image)
+    _shape(draw, kind["shape"], rgb)
+    light = sum(rgb) > 600
+    text_colour = (40, 40, 40) if light else (255, 255, 255)
+    if kind["shape"] == "disc":
+        text_colour = (40, 40, 40)
+    draw.text((SIZE // 2, SIZE // 2 + 10), initials(type_code), font=_font(170), fill=text_colour,
+              anchor="mm", stroke_width=0)
+    brand = next(name for code, name, _d in V.BRANDS if code == kind["brand"])
+    draw.text((SIZE // 2, SIZE - 60), brand, font=_font(44), fill=(90, 90, 90), anchor="mm")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
