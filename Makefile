@@ -43,8 +43,11 @@ run: setup
 test: $(VENV)/.installed sysdeps-test messages
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
+# Every bench/*.py at 10k and 100k products (and on PostgreSQL too when
+# DATABASE_URL points at one); writes the table in docs/PERFORMANCE.md.
+# e.g. make bench BENCH_ARGS="--sizes 1000 --only feed_bench --no-write"
 bench: setup
-	$(PY) bench/run_all.py
+	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles

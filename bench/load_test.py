@@ -63,7 +63,7 @@ def environment(folder, port):
 # --- the catalog --------------------------------------------------------------
 
 
-def seed(env, products, clients):
+def seed(env, products, clients, catalog="auto"):
     """Migrate and fill the database; returns (feed tokens, web page paths, locales)."""
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pim.settings")
@@ -76,7 +76,7 @@ def seed(env, products, clients):
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    if "load_demo_catalog" in get_commands():
+    if catalog == "demo" or (catalog == "auto" and "load_demo_catalog" in get_commands()):
         call_command("load_demo_catalog", products=products, verbosity=0)
         how = "load_demo_catalog"
     else:
@@ -348,6 +348,9 @@ def main():
                         help="Seconds of the same load before measuring (each worker fills its caches).")
     parser.add_argument("--feed-share", type=float, default=0.5,
                         help="Share of the clients that sync the feed; the others visit web pages.")
+    parser.add_argument("--catalog", choices=["auto", "demo", "snapshots"], default="auto",
+                        help="demo: load_demo_catalog; snapshots: the web channel's snapshots inserted "
+                             "directly; auto: demo when the command exists.")
     parser.add_argument("--keep", help="Folder for the database and the server log (default: temporary).")
     args = parser.parse_args()
     if not 0 < args.duration <= 600:
@@ -357,7 +360,7 @@ def main():
         folder.mkdir(parents=True, exist_ok=True)
         port = free_port()
         env = environment(folder, port)
-        tokens, pages, locales = seed(env, args.products, max(1, args.clients))
+        tokens, pages, locales = seed(env, args.products, max(1, args.clients), args.catalog)
         if not pages:
             raise SystemExit("no published web pages to visit")
         server = start_gunicorn(env, port, args.workers, args.threads, folder / "gunicorn.log")
