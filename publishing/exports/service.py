@@ -46,7 +46,8 @@ def resolve(channel, locale, format_code):
     fmt = get_format(format_code)
     if fmt is None:
         raise ExportError(
-            _("Unknown format '%(format)s'. Formats: %(valid)s.") % {"format": format_code, "valid": ", ".join(FORMATS)},
+            _("Unknown format '%(format)s'. Formats: %(valid)s.")
+            % {"format": format_code, "valid": ", ".join(FORMATS)},
             "unknown_format",
         )
     valid = channel.language_codes

@@ -97,7 +97,8 @@ def bulk_documents(channel, count, locale="en", prefix="BULK"):
 def document(sku, locale, i=1, **changes):
     doc = {
         "sku": sku, "deleted": False, "locale": locale, "name": f"Дрель {i} Őrült",
-        "short_description": "<p>Kevyt</p>", "description": "<p>" + "Двухскоростная дрель. " * 20 + "</p>",
+        "short_description": "<p>Kevyt</p>",
+        "description": "<p>" + "Двухскоростная дрель. " * 20 + "</p>",
         "brand": "Nordtool", "gtin": None, "mpn": f"MPN-{i}",
         "categories": [{"code": "drills", "name": "Дрели", "path": "Инструменты > Дрели",
                         "google_product_category": "1167"}],
@@ -107,7 +108,9 @@ def document(sku, locale, i=1, **changes):
         "stores": [{"code": "s1", "name": "Store", "availability": "in_stock", "quantity": 3}],
         "images": [{"url": f"http://127.0.0.1:8000/media/images/{i}.jpg", "alt": "", "width": 800,
                     "height": 600, "role": "main", "renditions": []}],
-        "attributes": [{"code": "voltage", "label": "Напряжение", "value": 18, "display": "18 В", "unit": "V"}],
+        "attributes": [
+            {"code": "voltage", "label": "Напряжение", "value": 18, "display": "18 В", "unit": "V"},
+        ],
         "variants": [], "status": "active", "fallback": [], "updated_at": "2026-01-01T00:00:00+00:00",
     }
     doc.update(changes)

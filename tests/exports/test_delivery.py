@@ -121,7 +121,7 @@ def test_export_channel_command_writes_and_stores(channel, catalog, token, tmp_p
     call_command("export_channel", "--channel", "gmc", "--format", "google-xml", "--locale", "fi",
                  "--output", str(output), stdout=out)
     assert item_ids(output.read_bytes()) == {"DRILL-1", "SHIRT-1-RED-M", "SHIRT-1-BLUE-M"}
-    assert "3 items, 1 left out" in out.getvalue() and "NOPRICE-1: no_price" in out.getvalue()
+    assert "3 items, 1 left out" in out.getvalue() and "NOPRICE-1: No price in this channel." in out.getvalue()
     assert list(output.parent.iterdir()) == [output]  # no temporary file left behind
     # the /feeds/ pull serves the very same file
     artifact = Artifact.objects.get(kind="export", locale="fi", format="google-xml")

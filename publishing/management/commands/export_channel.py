@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from publishing.exports.registry import FORMATS
+from publishing.exports.report import reason_text
 from publishing.exports.service import ExportError, build_export
 
 from ._channels import channel_by_code
@@ -65,4 +66,5 @@ class Command(BaseCommand):
             "bytes": artifact.size_bytes,
         })
         for entry in meta.get("excluded", [])[:20]:
-            self.stdout.write(f"  {entry['id']}: {', '.join(entry['reasons'])}")
+            reasons = "; ".join(reason_text(code) for code in entry["reasons"])
+            self.stdout.write(f"  {entry['id']}: {reasons}")
