@@ -3,3 +3,4 @@
 from . import core, feed, jobs  # noqa: F401
 from . import exports  # noqa: F401
 from . import pdf  # noqa: F401
+from . import campaigns  # noqa: F401

@@ -306,6 +306,8 @@ def render_brochure(code, locale, *, variant="print", progress=None, log=None):
     artifact = common.cached(KIND, key, channel=channel, locale=locale, subject=subject, reporter=reporter,
                              steps_total=steps_total)
     if artifact is not None:
+        for message in (artifact.meta or {}).get("warnings", []):
+            reporter.log(message, "warning")
         return artifact
     if not rows:
         raise common.RenderInputError(
