@@ -94,14 +94,18 @@ class Planner:
             candidate -= size
         return candidate if candidate >= 0 else None
 
-    @staticmethod
-    def incomplete_kind(index):
+    def incomplete_kind(self, index):
         """A few products are deliberately incomplete, so completeness shows something."""
         if index % 17 == 5:
             return "bg-text"  # Bulgarian texts not translated yet
-        if index % 23 == 11:
+        if index % 23 == 11 and self.required_attributes(self.type_of(index)):
             return "attribute"  # a required attribute is missing
         return ""
+
+    @staticmethod
+    def required_attributes(type_code):
+        family = V.PRODUCT_TYPES[type_code]["family"]
+        return [code for code, required in V.FAMILIES[family][1] if required]
 
     def is_discontinued(self, index):
         return index % 31 == 30 and index + len(self.cycle) < self.count
@@ -148,8 +152,8 @@ class Planner:
         base = self._price(rng, kind["price"])
         product.attributes = self._attributes(rng, kind, product, warranty)
         if incomplete == "attribute":
-            required = [code for code, req in V.FAMILIES[kind["family"]][1] if req]
-            product.attributes = [a for a in product.attributes if a[0] != required[0]]
+            dropped = self.required_attributes(type_code)[0]
+            product.attributes = [a for a in product.attributes if a[0] != dropped]
         weight = next((value for code, _lang, value in product.attributes if code == "weight"), None)
         product.weight_grams = int(weight * 1000) if weight else rng.randint(200, 3000)
         self._variants(rng, kind, product, base, index)

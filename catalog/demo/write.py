@@ -1,4 +1,9 @@
-"""Bulk writing of planned demo products: one bulk insert per table and chunk.
+"""Bulk writing of planned demo products, one statement batch per table and chunk.
+
+Rows whose ids are needed later (products, variants, images) go through
+``bulk_create``; the many leaf rows (translations, attribute values, prices,
+stock, links) are inserted with ``executemany`` on plain tuples, which skips
+building a model instance per row — most of the load's time otherwise.
 
 ``Product.save`` would bump versions, sanitise rich text and refresh search
 text one product at a time; here the same outcomes are produced in bulk
@@ -6,6 +11,8 @@ text one product at a time; here the same outcomes are produced in bulk
 """
 
 from datetime import timedelta
+
+from django.db import connection, models
 
 from catalog import search
 from catalog.models import (
@@ -24,6 +31,34 @@ ImageTranslation = ProductImage._parler_meta.root_model
 ProductCategory = Product.categories.through
 VariantAxis = Variant.axis_values.through
 ValueOptions = AttributeValue.options.through
+
+# Field types whose Python values need Django's conversion for the database.
+_PREPARED = (models.DecimalField, models.DateField, models.DateTimeField, models.JSONField)
+
+
+def insert_rows(model, fields, rows):
+    """INSERT ``rows`` (tuples in the order of ``fields``, field names as in
+    the model) into ``model``'s table; values are prepared the way the ORM
+    would prepare them. Returns how many rows."""
+    if not rows:
+        return 0
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(meta.db_table), ", ".join(quote(f.column) for f in columns), ", ".join(["%s"] * len(columns)),
+    )
+    prepared = [i for i, f in enumerate(columns) if isinstance(f, _PREPARED)]
+    if prepared:
+        rows = [
+            tuple(columns[i].get_db_prep_save(value, connection) if i in prepared and value is not None else value
+                  for i, value in enumerate(row))
+            for row in rows
+        ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start:start + 5000])
+    return len(rows)
 
 
 class ImagePool:
@@ -45,39 +80,32 @@ class ImagePool:
         return image_file
 
 
-def _sanitised(texts):
-    return {lang: sanitize_html(text) for lang, text in texts.items()}
+def _colour_labels():
+    return {code: labels for code, labels, _rgb in V.OPTIONS["colour"]}
 
 
-def _colour_label(colour, language):
-    return next(labels[language] for code, labels, _rgb in V.OPTIONS["colour"] if code == colour)
-
-
-def _typed_value(value_row, attribute, value, ref):
-    """Put ``value`` into the column of the attribute's type."""
+def _value_columns(attribute, value, ref):
+    """(value_text, value_number, value_bool, value_date, option_id) of a typed value."""
     kind = attribute.type
     if kind in ("number", "measurement"):
-        value_row.value_number = value
-    elif kind == "boolean":
-        value_row.value_bool = value
-    elif kind == "date":
-        value_row.value_date = value
-    elif kind == "select":
-        value_row.option_id = ref.options[(attribute.code, value)].pk
-    elif kind == "text":
-        value_row.value_text = value
-    return value_row
+        return "", value, None, None, None
+    if kind == "boolean":
+        return "", None, value, None, None
+    if kind == "date":
+        return "", None, None, value, None
+    if kind == "select":
+        return "", None, None, None, ref.options[(attribute.code, value)].pk
+    return value, None, None, None, None
 
 
 def write_chunk(plans, ref, pool, now):
     """Insert the products of ``plans`` with everything that hangs off them;
     returns {"products", "variants", "values", "prices", "stock", "images"} counts."""
-    counts = dict(products=0, variants=0, values=0, prices=0, stock=0, images=0)
-    retail, reseller = ref.price_lists["retail-eur"], ref.price_lists["reseller-eur"]
+    counts = {}
+    retail, reseller = ref.price_lists["retail-eur"].pk, ref.price_lists["reseller-eur"].pk
 
-    products = []
-    for plan in plans:
-        products.append(Product(
+    products = [
+        Product(
             sku=plan.sku, gtin=plan.gtin, mpn=plan.mpn,
             brand_id=ref.brands[plan.brand].pk, family_id=ref.families[plan.family].pk,
             status=Product.Status.DISCONTINUED if plan.discontinued else Product.Status.ACTIVE,
@@ -85,99 +113,94 @@ def write_chunk(plans, ref, pool, now):
             weight_grams=plan.weight_grams,
             search_text=search.compose(plan.sku, plan.gtin, plan.mpn, plan.names.values(),
                                        [v.sku for v in plan.variants]),
-        ))
+        )
+        for plan in plans
+    ]
     Product.objects.bulk_create(products, batch_size=BATCH)
     counts["products"] = len(products)
+    pairs = [(plan, product.pk) for plan, product in zip(plans, products)]
 
-    translations, categories, variants = [], [], []
-    for plan, product in zip(plans, products):
-        shorts, longs = _sanitised(plan.short_descriptions), _sanitised(plan.descriptions)
+    translations = []
+    for plan, pk in pairs:
         for lang in V.LANGUAGES:
-            translations.append(ProductTranslation(
-                master_id=product.pk, language_code=lang, name=plan.names[lang], slug=plan.slugs[lang],
-                short_description=shorts[lang], description=longs[lang], marketing_claims=plan.claims[lang],
+            translations.append((
+                pk, lang, plan.names[lang], plan.slugs[lang], sanitize_html(plan.short_descriptions[lang]),
+                sanitize_html(plan.descriptions[lang]), plan.claims[lang],
             ))
-        categories.append(ProductCategory(product_id=product.pk, category_id=ref.categories[plan.category].pk))
-        for position, vplan in enumerate(plan.variants):
-            variants.append((plan, vplan, Variant(
-                product_id=product.pk, sku=vplan.sku, gtin=vplan.gtin, position=position,
-                weight_grams=plan.weight_grams,
-            )))
-    ProductTranslation.objects.bulk_create(translations, batch_size=BATCH)
-    ProductCategory.objects.bulk_create(categories, batch_size=BATCH)
+    insert_rows(ProductTranslation, ("master", "language_code", "name", "slug", "short_description",
+                                     "description", "marketing_claims"), translations)
+    insert_rows(ProductCategory, ("product", "category"),
+                [(pk, ref.categories[plan.category].pk) for plan, pk in pairs])
+
+    variants = [
+        (plan, vplan, Variant(product_id=pk, sku=vplan.sku, gtin=vplan.gtin, position=position,
+                              weight_grams=plan.weight_grams))
+        for plan, pk in pairs for position, vplan in enumerate(plan.variants)
+    ]
     Variant.objects.bulk_create([row for _p, _v, row in variants], batch_size=BATCH)
-    VariantAxis.objects.bulk_create([
-        VariantAxis(variant_id=row.pk, attributeoption_id=ref.options[(vplan.axis, vplan.option)].pk)
-        for _p, vplan, row in variants
-    ], batch_size=BATCH)
+    insert_rows(VariantAxis, ("variant", "attributeoption"),
+                [(row.pk, ref.options[(vplan.axis, vplan.option)].pk) for _p, vplan, row in variants])
     counts["variants"] = len(variants)
 
-    # Typed attribute values (multi-select options go to the through table).
-    values, multi = [], []
-    for plan, product in zip(plans, products):
+    # Typed attribute values; multi-select options go to the through table,
+    # keyed by the value rows' ids read back in one query.
+    values, multi = [], {}
+    for plan, pk in pairs:
         for code, language, value in plan.attributes:
             attribute = ref.attributes[code]
-            row = AttributeValue(product_id=product.pk, attribute_id=attribute.pk, language_code=language)
-            values.append(row)
             if attribute.type == "multi_select":
-                multi.append((row, [ref.options[(code, option)].pk for option in value]))
+                multi[pk] = [ref.options[(code, option)].pk for option in value]
+                values.append((pk, attribute.pk, language, "", None, None, None, None))
             else:
-                _typed_value(row, attribute, value, ref)
-    AttributeValue.objects.bulk_create(values, batch_size=BATCH)
-    ValueOptions.objects.bulk_create([
-        ValueOptions(attributevalue_id=row.pk, attributeoption_id=option_id)
-        for row, option_ids in multi for option_id in option_ids
-    ], batch_size=BATCH)
-    counts["values"] = len(values)
+                values.append((pk, attribute.pk, language, *_value_columns(attribute, value, ref)))
+    counts["values"] = insert_rows(AttributeValue, (
+        "product", "attribute", "language_code", "value_text", "value_number", "value_bool", "value_date", "option",
+    ), values)
+    if multi:
+        features = ref.attributes["features"].pk
+        value_ids = AttributeValue.objects.filter(attribute_id=features, product_id__in=list(multi)) \
+            .values_list("product_id", "pk")
+        insert_rows(ValueOptions, ("attributevalue", "attributeoption"), [
+            (value_id, option_id) for product_id, value_id in value_ids for option_id in multi[product_id]
+        ])
 
     # Prices (regular, a few sales around the load time) and stock.
     prices, stock = [], []
     sale_from, sale_until = now - timedelta(days=1), now + timedelta(days=SALE_DAYS)
-    for plan, product in zip(plans, products):
+    stores = {code: store.pk for code, store in ref.stores.items()}
+    for plan, pk in pairs:
         if plan.price is not None:
-            prices.append(Price(price_list_id=retail.pk, product_id=product.pk, amount=plan.price))
-            prices.append(Price(price_list_id=reseller.pk, product_id=product.pk, amount=plan.reseller_price))
+            prices.append((retail, pk, None, plan.price, None, None))
+            prices.append((reseller, pk, None, plan.reseller_price, None, None))
             if plan.sale_price is not None:
-                prices.append(Price(price_list_id=retail.pk, product_id=product.pk, amount=plan.sale_price,
-                                    valid_from=sale_from, valid_until=sale_until))
-            for store_code, quantity in plan.stock.items():
-                stock.append(Stock(store_id=ref.stores[store_code].pk, product_id=product.pk, quantity=quantity))
-    for plan, vplan, row in variants:
-        prices.append(Price(price_list_id=retail.pk, product_id=row.product_id, variant_id=row.pk,
-                            amount=vplan.price))
-        prices.append(Price(price_list_id=reseller.pk, product_id=row.product_id, variant_id=row.pk,
-                            amount=vplan.reseller_price))
-        for store_code, quantity in vplan.stock.items():
-            stock.append(Stock(store_id=ref.stores[store_code].pk, product_id=row.product_id,
-                               variant_id=row.pk, quantity=quantity))
-    Price.objects.bulk_create(prices, batch_size=BATCH)
-    Stock.objects.bulk_create(stock, batch_size=BATCH)
-    counts["prices"], counts["stock"] = len(prices), len(stock)
+                prices.append((retail, pk, None, plan.sale_price, sale_from, sale_until))
+            stock.extend((stores[code], pk, None, quantity) for code, quantity in plan.stock.items())
+    for _plan, vplan, row in variants:
+        prices.append((retail, row.product_id, row.pk, vplan.price, None, None))
+        prices.append((reseller, row.product_id, row.pk, vplan.reseller_price, None, None))
+        stock.extend((stores[code], row.product_id, row.pk, quantity) for code, quantity in vplan.stock.items())
+    counts["prices"] = insert_rows(Price, ("price_list", "product", "variant", "amount", "valid_from",
+                                           "valid_until"), prices)
+    counts["stock"] = insert_rows(Stock, ("store", "product", "variant", "quantity"), stock)
 
-    # Pictures: the main one, then one per further variant colour, with alt text.
-    images, alts = [], []
+    # Pictures: the main one belongs to the product, colour variants get their own.
     variant_rows = {}
     for _plan, vplan, row in variants:
-        variant_rows.setdefault(row.product_id, []).append((vplan, row))
-    for plan, product in zip(plans, products):
-        # The main picture belongs to the product; colour variants get their own.
-        shown = [(plan.colour, None)] + [
-            (vplan.colour, row) for vplan, row in variant_rows.get(product.pk, ()) if vplan.axis == "colour"
-        ]
-        for position, (colour, variant) in enumerate(shown):
-            image = ProductImage(
-                product_id=product.pk, variant_id=variant.pk if variant else None,
-                image_file_id=pool.get((plan.type_code, colour)).pk,
+        if vplan.axis == "colour":
+            variant_rows.setdefault(row.product_id, []).append((vplan.colour, row.pk))
+    images, alts = [], []
+    colour_labels = _colour_labels()
+    for plan, pk in pairs:
+        for position, (colour, variant_id) in enumerate([(plan.colour, None), *variant_rows.get(pk, ())]):
+            images.append(ProductImage(
+                product_id=pk, variant_id=variant_id, image_file_id=pool.get((plan.type_code, colour)).pk,
                 role=ProductImage.Role.MAIN if position == 0 else ProductImage.Role.GALLERY, position=position,
-            )
-            images.append(image)
-            alts.append((image, {lang: f"{plan.names[lang]} – {_colour_label(colour, lang)}"
-                                 for lang in V.LANGUAGES}))
+            ))
+            alts.append({lang: f"{plan.names[lang]} – {colour_labels[colour][lang]}" for lang in V.LANGUAGES})
     ProductImage.objects.bulk_create(images, batch_size=BATCH)
-    ImageTranslation.objects.bulk_create([
-        ImageTranslation(master_id=image.pk, language_code=lang, alt=text)
-        for image, texts in alts for lang, text in texts.items()
-    ], batch_size=BATCH)
+    insert_rows(ImageTranslation, ("master", "language_code", "alt"), [
+        (image.pk, lang, text) for image, texts in zip(images, alts) for lang, text in texts.items()
+    ])
     counts["images"] = len(images)
     return counts
 
@@ -188,14 +211,15 @@ def write_links(plans, sku_to_id):
     relations, replacements = [], []
     for plan in plans:
         product_id = sku_to_id.get(plan.sku)
+        seen = set()
         for position, (kind, sku) in enumerate(plan.relations):
             related_id = sku_to_id.get(sku)
-            if product_id and related_id and related_id != product_id:
-                relations.append(ProductRelation(product_id=product_id, related_id=related_id, kind=kind,
-                                                 position=position))
+            if product_id and related_id and related_id != product_id and (related_id, kind) not in seen:
+                seen.add((related_id, kind))
+                relations.append((product_id, related_id, kind, position))
         if plan.replacement_sku and sku_to_id.get(plan.replacement_sku):
             replacements.append(Product(pk=product_id, replacement_id=sku_to_id[plan.replacement_sku]))
-    ProductRelation.objects.bulk_create(relations, batch_size=BATCH, ignore_conflicts=True)
+    insert_rows(ProductRelation, ("product", "related", "kind", "position"), relations)
     if replacements:
         Product.objects.bulk_update(replacements, ["replacement"], batch_size=BATCH)
     return len(relations)
