@@ -49,6 +49,12 @@ def _profile(path, mtime):
         raise ProfileError(_("Cannot read the ICC profile %(path)s: %(error)s") % {"path": path, "error": error}) from None
     if profile.profile.xcolor_space.strip() != "CMYK":
         raise ProfileError(_("The ICC profile %(path)s is not a CMYK profile.") % {"path": path})
+    try:
+        # The PDF embeds the profile as LittleCMS writes it back; some files cannot be.
+        profile.tobytes()
+    except OSError as error:
+        raise ProfileError(_("The ICC profile %(path)s cannot be embedded: %(error)s")
+                           % {"path": path, "error": error}) from None
     return profile
 
 

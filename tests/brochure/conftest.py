@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 
 from catalog.images import ingest_image
 from catalog.models import ProductImage
@@ -58,6 +59,15 @@ def build_brochure_catalog(count=6, *, small_image_index=None, code="spring", pa
         BrochureItem(brochure=brochure, product=product, position=index) for index, product in enumerate(products)
     )
     return {"channel": channel, "products": products, "brochure": brochure}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_translation_cache():
+    """parler caches translations by primary key; a rolled-back test leaves
+    entries that a later test (same keys) would take for saved rows."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
