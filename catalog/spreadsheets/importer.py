@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from parler.cache import _delete_cached_translations
 
+from django.utils.text import slugify
+
 from ..models import Product, Variant
 from ..models.products import RICH_TEXT_FIELDS, TRANSLATED_PRODUCT_FIELDS
 from ..richtext import sanitize_html
@@ -26,6 +28,7 @@ from .columns import (
 )
 from .reader import read_table
 
+Translation = Product._parler_meta.root_model
 CHUNK = 500
 APPLY_CHUNK = 200
 COMMA_DECIMAL = re.compile(r"^-?\d+,\d+$")
@@ -152,12 +155,15 @@ def check(table, progress=None):
     groups = _group_rows(table, columns, report, {(row, header) for row, header, _m in table.errors})
     plan = []
     refs = _Refs()
+    slugs = _SlugPicker()
     ordered = list(groups.values())
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start:start + CHUNK]
         existing = {p.sku: p for p in products_for_sheet().filter(sku__in=[g.sku for g in chunk if g.exists])}
-        for group in chunk:
-            item = _check_group(group, existing.get(group.sku), columns, refs, reference)
+        built = [_build_group(group, existing.get(group.sku), columns, reference) for group in chunk]
+        slugs.assign([b for b in built if b is not None])
+        for builder in built:
+            item = _validate_group(builder, refs) if builder is not None else None
             if item is not None:
                 plan.append(item)
         if progress:
@@ -287,8 +293,8 @@ def _group_rows(table, columns, report, unreadable):
 
 # --- one product --------------------------------------------------------------
 
-def _check_group(group, product, columns, refs, reference):
-    """Diff and validate one product's rows; returns the plan item or None."""
+def _build_group(group, product, columns, reference):
+    """Diff one product's rows; returns its _Builder, or None when it needs no write."""
     if group.sku.startswith("\x00"):
         return None
     results = ([group.product_row[0]] if group.product_row else []) + [r for r, _c, _v in group.variant_rows]
@@ -303,9 +309,16 @@ def _check_group(group, product, columns, refs, reference):
         return None
     builder = _Builder(group, product, used, reference)
     data = builder.build()
-    cell_errors = any(r.action == "error" for r in results)
     if len(data) == 1 and product is not None:
         return None  # nothing differs from the truth (or only unreadable cells)
+    return builder
+
+
+def _validate_group(builder, refs):
+    """Check the write dict with the write API's rules; returns the plan item or None."""
+    group, product, data = builder.group, builder.product, builder.data
+    results = list(builder._rows())
+    cell_errors = any(r.action == "error" for r in results)
     if product is None:
         writer = _ProductWriter(Product(), data, partial=False, refs=refs)
     else:
@@ -331,6 +344,44 @@ def _check_group(group, product, columns, refs, reference):
     return {"new": product is None, "data": data, "group": group, "builder": builder}
 
 
+class _SlugPicker:
+    """Free slugs for languages new to a product, found per batch with one
+    exact-match query per round (the unique index answers it) instead of a
+    prefix scan per product; also keeps two rows of one file apart."""
+
+    def __init__(self):
+        self.taken = {}  # language → slugs handed out in this import
+
+    def assign(self, builders):
+        wanted = []  # (language, fields, base)
+        for builder in builders:
+            for language, fields in builder.needs_slug:
+                name = (fields.get("name") or "").strip()
+                base = slugify(name, allow_unicode=True)[:200].strip("-") or slugify(builder.group.sku,
+                                                                                      allow_unicode=True)
+                wanted.append((language, fields, base))
+        pending = [(language, fields, base, base) for language, fields, base in wanted]
+        number = 1
+        while pending:
+            by_language = {}
+            for language, _fields, _base, candidate in pending:
+                by_language.setdefault(language, set()).add(candidate)
+            in_use = set()
+            for language, candidates in by_language.items():
+                found = Translation.objects.filter(language_code=language, slug__in=candidates)
+                in_use.update((language, slug) for slug in found.values_list("slug", flat=True))
+            number += 1
+            retry = []
+            for language, fields, base, candidate in pending:
+                taken = self.taken.setdefault(language, set())
+                if (language, candidate) in in_use or candidate in taken:
+                    retry.append((language, fields, base, f"{base}-{number}"))
+                else:
+                    taken.add(candidate)
+                    fields["slug"] = candidate
+            pending = retry
+
+
 class _Builder:
     """Builds the write dict of one product from its rows: only columns whose
     text differs from the truth are sent (an unchanged row sends nothing)."""
@@ -342,6 +393,7 @@ class _Builder:
         self.columns = columns
         self.data = {"sku": group.sku}
         self.origins = {}  # write-dict key → (RowResult, header)
+        self.needs_slug = []  # (language, fields) of languages new to the product without a slug
         current_variants = list(product.variants.all()) if product is not None else []
         self.current_variants = current_variants
 
@@ -422,6 +474,9 @@ class _Builder:
                     translations[language] = {c.name: cells[c.header] for c in in_file if cells[c.header]}
             if self.product is None:
                 translations = {lang: f for lang, f in translations.items() if f}
+            for language, fields in translations.items():
+                if fields is not None and language not in existing and not (fields.get("slug") or "").strip():
+                    self.needs_slug.append((language, fields))
             data["translations"] = translations
             self.origins["translations"] = (result, "name")
 

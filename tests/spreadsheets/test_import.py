@@ -157,3 +157,11 @@ def test_progress_reports_intermediate_values(catalog):
     assert any(0 < value < 100 for value in seen) and seen[-1] == 100
     assert seen == sorted(seen)
     assert Product.objects.filter(sku__startswith="BULK-").count() == 12
+
+
+def test_new_products_get_free_slugs(catalog):
+    rows = [["sku", "name[en]"], ["SAME-1", "Cordless drill"], ["SAME-2", "Cordless drill"]]
+    run_import(csv_bytes(rows))
+    slugs = {sku: product(sku).slug for sku in ("DRILL-1", "SAME-1", "SAME-2")}
+    assert len(set(slugs.values())) == 3
+    assert slugs["SAME-1"] == "cordless-drill" and slugs["SAME-2"] == "cordless-drill-2"

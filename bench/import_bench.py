@@ -1,0 +1,169 @@
+"""Benchmark of the product sheet import: create, update and unchanged re-import.
+
+Usage: .venv/bin/python bench/import_bench.py [--rows 5000 50000] [--format csv|xlsx] [--keep DIR]
+
+Builds a throwaway SQLite database with reference data (brands, categories,
+typed attributes, two price lists, two stores), writes a sheet of N product
+rows in five languages (Cyrillic and Hungarian text, a multi-select, a
+measurement, prices and stock), and times with the real code path
+(catalog.spreadsheets.importer.import_file):
+
+- create: importing the sheet into the empty catalog;
+- unchanged: importing the export of that catalog back (nothing changes);
+- update: the export with the Finnish name and retail price edited on every row;
+- export: export_products of the whole catalog.
+
+Prints rows/s and the peak memory of the process.
+"""
+
+import argparse
+import csv
+import io
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+LANGUAGES = ("en", "fi", "hu", "ru", "bg")
+
+
+def setup_django(folder):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
+    os.environ.setdefault("PIM_SECRET_KEY", "bench-only-secret-key")
+    os.environ["PIM_TASKS_BACKEND"] = "immediate"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pim.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def reference_data():
+    from catalog.models import Attribute
+    from tests.factories import (
+        make_attribute, make_brand, make_category, make_option, make_price_list, make_store,
+    )
+
+    make_brand("nordtool", "Nordtool")
+    make_category("drills")
+    make_category("tools")
+    make_price_list("retail")
+    make_price_list("reseller")
+    make_store("kamppi")
+    make_store("depot")
+    make_attribute("voltage", type=Attribute.Type.MEASUREMENT, unit="V")
+    make_attribute("material", type=Attribute.Type.TEXT, localizable=True)
+    features = make_attribute("features", type=Attribute.Type.MULTI_SELECT)
+    for code in ("led", "clutch", "case"):
+        make_option(features, code, {"en": code.title()})
+
+
+def sheet(rows):
+    header = ["sku", "brand", "categories", "gtin"]
+    header += [f"name[{lang}]" for lang in LANGUAGES] + [f"description[{lang}]" for lang in LANGUAGES]
+    header += ["attr:voltage", "attr:features"] + [f"attr:material[{lang}]" for lang in LANGUAGES]
+    header += ["price:retail", "price:reseller", "stock:kamppi"]
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for i in range(rows):
+        writer.writerow(
+            [f"BENCH-{i:06d}", "nordtool", "drills|tools", ""]
+            + [f"Дрель {i}", f"Porakone {i}", f"Őrült fúró {i}", f"Аккумуляторная дрель {i}", f"Бормашина {i}"]
+            + [f"<p>Описание {i}</p>\n<p>Kuvaus ő ű ä</p>"] * 5
+            + [str(12 + i % 24), "led|clutch"] + ["Сталь"] * 5
+            + [f"{50 + i % 200}.90", f"{40 + i % 200}.00", str(i % 40)]
+        )
+    return out.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(data):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet_ = workbook.create_sheet("products")
+    for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")):
+        sheet_.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def edited(export_csv):
+    rows = list(csv.reader(io.StringIO(export_csv.decode("utf-8-sig"), newline="")))
+    name, price = rows[0].index("name[fi]"), rows[0].index("price:retail")
+    for row in rows[1:]:
+        row[name] += " uusi"
+        row[price] = f"{float(row[price]) + 1:.2f}"
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def timed(label, rows, fn):
+    started = time.perf_counter()
+    result = fn()
+    seconds = time.perf_counter() - started
+    print(f"{label:<28} {rows:>7} rows  {seconds:8.1f} s  {rows / seconds:8.0f} rows/s", flush=True)
+    return result
+
+
+def run(rows, format):
+    from django.db import connection
+
+    from catalog.models import Product
+    from catalog.spreadsheets.export import export_products
+    from catalog.spreadsheets.importer import import_file
+    from publishing import signals
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM catalog_product_categories")
+    Product.objects.all().delete()
+    data = sheet(rows)
+    if format == "xlsx":
+        data = to_xlsx(data)
+
+    def do_import(blob):
+        # Publishing follows on commit as a job; the benchmark measures the import.
+        with signals.paused():
+            return import_file(io.BytesIO(blob))
+
+    report = timed(f"create ({format})", rows, lambda: do_import(data))
+    assert report.counts["create"] == rows, report.counts
+    out = io.BytesIO()
+    timed(f"export ({format})", rows, lambda: export_products(out, format))
+    exported = out.getvalue()
+    report = timed(f"unchanged ({format})", rows, lambda: do_import(exported))
+    assert report.counts["unchanged"] == rows, report.counts
+    csv_out = io.BytesIO()
+    export_products(csv_out, "csv")
+    changed = edited(csv_out.getvalue())
+    if format == "xlsx":
+        changed = to_xlsx(changed)
+    report = timed(f"update 2 cells/row ({format})", rows, lambda: do_import(changed))
+    assert report.counts["update"] == rows, report.counts
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[5000, 50000])
+    parser.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    parser.add_argument("--keep", metavar="DIR", help="keep the database in DIR")
+    args = parser.parse_args()
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="import-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    setup_django(folder)
+    reference_data()
+    for rows in args.rows:
+        run(rows, args.format)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
