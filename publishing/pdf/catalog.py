@@ -4,14 +4,21 @@
 is what the job kind, the command and the admin all call.
 """
 
+from pathlib import Path
+
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from publishing.pdf import common
+from publishing.pdf import common, parts
+from publishing.pdf import render as pdf_render
 
 KIND = "catalog"
-TEMPLATES = ("pdf/catalog.html", "pdf/_product_block.html")
+TEMPLATES = (
+    "pdf/catalog.html", "pdf/_catalog_head.html", "pdf/_catalog_front.html", "pdf/_catalog_chapter.html",
+    "pdf/_product_block.html", "pdf/catalog_front.html", "pdf/catalog_part.html", "pdf/catalog_furniture.html",
+)
 STYLESHEETS = ("pdf/print.css", "pdf/catalog.css")
 
 
@@ -67,17 +74,86 @@ def chapters(rows, locale, reporter=None, total=None):
     return result
 
 
+def _page_of(anchors, offset):
+    """{anchor id: page number} for a part whose first page is ``offset + 1``."""
+    found = {}
+    for index, names in enumerate(anchors, start=1):
+        for name in names:
+            found.setdefault(name, offset + index)
+    return found
+
+
+def parts_renderer(context, stylesheets, reporter, *, steps_done, steps_total):
+    """A renderer(handle) for common.render_to_artifact that renders the
+    catalog in parts (see publishing.pdf.parts) and merges them."""
+    chapters = context["chapters"]
+    part_lists = parts.split_chapters(chapters, parts.part_size())
+    locale = context["locale"]
+    base_url = settings.PIM_BASE_URL + "/"
+
+    def front_html(numbers):
+        entries = [{**chapter, "start_page": numbers.get(chapter["id"], 0) or 999} for chapter in chapters]
+        with override(locale):
+            return render_to_string("pdf/catalog_front.html", {**context, "chapters": entries})
+
+    def renderer(handle):
+        with override(locale):
+            part_htmls = [render_to_string("pdf/catalog_part.html", {**context, "chapters": pieces})
+                          for pieces in part_lists]
+        sizes = [sum(len(piece["products"]) for piece in pieces) for pieces in part_lists]
+        done = {"products": 0}
+
+        def part_done(index):
+            done["products"] += sizes[index]
+            reporter.progress(steps_done + done["products"], steps_total,
+                              _("part %(part)d of %(parts)d laid out") % {"part": index + 1, "parts": len(part_lists)})
+
+        with parts.temp_directory() as directory:
+            front_pages = pdf_render.render_pdf(front_html({}), base_url=base_url, stylesheets=stylesheets).pages
+            rendered = parts.render_parallel(part_htmls, stylesheets, directory, on_done=part_done)
+            for _attempt in range(2):
+                numbers, page = {}, front_pages
+                for _path, pages, _refused, anchors in rendered:
+                    numbers.update(_page_of(anchors, page))
+                    page += pages
+                front_path = Path(directory) / "front.pdf"
+                with open(front_path, "wb") as front_handle:
+                    front = pdf_render.render_pdf(front_html(numbers), base_url=base_url, stylesheets=stylesheets,
+                                                  write_to=front_handle)
+                if front.pages == front_pages:
+                    break
+                front_pages = front.pages  # real numbers changed the contents' length: count again
+            total = page
+            starts = {numbers[c["id"]]: c["title"] for c in reversed(chapters) if c["id"] in numbers}
+            marks = [starts.get(number, "") for number in range(2, total + 1)]
+            reporter.progress(steps_total - 1, steps_total, _("merging parts"))
+            furniture_path = Path(directory) / "furniture.pdf"
+            with open(furniture_path, "wb") as furniture_handle, override(locale):
+                pdf_render.render_pdf(
+                    render_to_string("pdf/catalog_furniture.html", {**context, "page_marks": marks}),
+                    base_url=base_url, stylesheets=stylesheets, write_to=furniture_handle,
+                )
+            pages = parts.merge(front_path, [r[0] for r in rendered], furniture_path, handle)
+        refused = [item for r in rendered for item in r[2]]
+        return pdf_render.RenderResult(pages=pages, refused=refused)
+
+    return renderer, len(part_lists)
+
+
 def render_catalog(channel_code, locale, *, progress=None, log=None):
     """Render (or reuse) the catalog of ``channel_code`` in ``locale``; returns the Artifact."""
     reporter = common.Reporter(progress, log)
     channel = common.get_channel(channel_code)
     common.check_locale(channel, locale)
     rows = common.snapshots(channel, locale)
-    steps_total = len(rows) + 2
+    in_parts = len(rows) > parts.part_size()
+    # in parts, the products are counted twice: prepared, then laid out
+    steps_total = len(rows) * (2 if in_parts else 1) + 2
     stylesheets = [common.static_path(name) for name in STYLESHEETS]
     key = common.inputs_hash(
         KIND, rows=rows, templates=TEMPLATES, stylesheets=stylesheets,
-        extra={"channel": channel.code, "name": channel.name, "currency": channel.currency, "locale": locale},
+        extra={"channel": channel.code, "name": channel.name, "currency": channel.currency, "locale": locale,
+               "part_size": parts.part_size() if in_parts else None},
     )
     artifact = common.cached(KIND, key, channel=channel, locale=locale, subject="", reporter=reporter,
                              steps_total=steps_total)
@@ -87,21 +163,27 @@ def render_catalog(channel_code, locale, *, progress=None, log=None):
                  % {"channel": channel.code, "locale": locale, "count": len(rows)})
     reporter.progress(0, steps_total, _("preparing product blocks"))
     with override(locale):
-        parts = chapters(rows, locale, reporter, steps_total)
+        chapter_list = chapters(rows, locale, reporter, steps_total)
         version = common.document_version(rows)
         context = {
             "locale": locale,
             "channel": channel,
             "title": _("Product catalog"),
-            "chapters": parts,
+            "chapters": chapter_list,
             "product_count": len(rows),
             "version": version,
             "generated_on": common.generated_on(locale),
             "base_url": settings.PIM_BASE_URL,
         }
+    meta = {"products": len(rows), "chapters": len(chapter_list), "version": version, "parts": 1}
+    renderer = None
+    if in_parts:
+        renderer, meta["parts"] = parts_renderer(context, stylesheets, reporter, steps_done=len(rows),
+                                                 steps_total=steps_total)
+        reporter.log(_("Rendering in %(parts)d parts, %(workers)d at a time.")
+                     % {"parts": meta["parts"], "workers": parts.worker_count()})
     return common.render_to_artifact(
         KIND, key, template=TEMPLATES[0], context=context, stylesheets=stylesheets,
         filename=f"catalog-{channel.code}-{locale}.pdf", channel=channel, locale=locale,
-        reporter=reporter, steps_done=len(rows), steps_total=steps_total,
-        meta={"products": len(rows), "chapters": len(parts), "version": version},
+        reporter=reporter, steps_done=len(rows), steps_total=steps_total, meta=meta, renderer=renderer,
     )

@@ -195,15 +195,19 @@ class Reporter:
             self._log(message, level)
 
 
-def render_to_artifact(kind, key, *, template, context, stylesheets, filename, channel, locale,
-                       subject="", reporter, steps_done, steps_total, meta=None):
+def render_to_artifact(kind, key, *, template=None, context=None, stylesheets, filename, channel, locale,
+                       subject="", reporter, steps_done, steps_total, meta=None, renderer=None):
     """Render ``template`` with ``context`` to PDF and keep it as an Artifact.
 
-    Phases are reported as the last two progress steps (layout, write).
-    Refused URLs are logged as warnings and listed in the artifact's meta.
+    ``renderer(handle)`` (returning a RenderResult) replaces the one-piece
+    render when given (catalogs rendered in parts). Phases are reported as
+    the last two progress steps (layout, write). Refused URLs are logged as
+    warnings and listed in the artifact's meta.
     """
-    with translation.override(locale):
-        html = render_to_string(template, context)
+    html = None
+    if renderer is None:
+        with translation.override(locale):
+            html = render_to_string(template, context)
     phases = {"layout": (steps_done + 1, _("laying out pages")), "write": (steps_done + 2, _("writing PDF"))}
     state = {}
 
@@ -213,9 +217,12 @@ def render_to_artifact(kind, key, *, template, context, stylesheets, filename, c
 
     def writer(handle):
         started = time.monotonic()
-        result = pdf_render.render_pdf(
-            html, base_url=settings.PIM_BASE_URL + "/", stylesheets=stylesheets, write_to=handle, phase=phase,
-        )
+        if renderer is not None:
+            result = renderer(handle)
+        else:
+            result = pdf_render.render_pdf(
+                html, base_url=settings.PIM_BASE_URL + "/", stylesheets=stylesheets, write_to=handle, phase=phase,
+            )
         state["result"] = result
         state["seconds"] = round(time.monotonic() - started, 3)
 
@@ -227,6 +234,7 @@ def render_to_artifact(kind, key, *, template, context, stylesheets, filename, c
             reporter.log(_("Refused %(url)s: %(reason)s") % {"url": url[:200], "reason": reason}, "warning")
         artifact.meta = {
             **(meta or {}),
+            **state.get("meta", {}),
             "pages": result.pages,
             "render_seconds": state["seconds"],
             "refused_urls": [url[:200] for url, _reason in result.refused],

@@ -15,6 +15,7 @@ Interface (catalog, datasheet, labels and the brochure builder all call it)::
     result.pages          # number of pages
     result.refused        # [(url, reason)] the fetcher refused (log them)
     result.pdf            # bytes when write_to is None
+    result.anchors        # [[anchor id, …] per page] (where each #id landed)
 
 - Every resource (HTML, stylesheets, @import, url(), images, fonts) is loaded
   through :class:`publishing.pdf.fetcher.SafeFetcher` (pass ``url_fetcher=``
@@ -47,6 +48,7 @@ class RenderResult:
     pages: int
     refused: list = field(default_factory=list)
     pdf: bytes | None = None
+    anchors: list = field(default_factory=list)
 
 
 def build_stylesheets(stylesheets, *, base_url=None, url_fetcher, font_config, color_profiles):
@@ -86,7 +88,10 @@ def render_pdf(html, *, base_url=None, stylesheets=(), write_to=None, url_fetche
     if phase:
         phase("write")
     pdf = document.write_pdf(write_to, stylesheets=css, **options)
-    return RenderResult(pages=len(document.pages), refused=list(fetcher.refused), pdf=pdf)
+    return RenderResult(
+        pages=len(document.pages), refused=list(fetcher.refused), pdf=pdf,
+        anchors=[sorted(page.anchors) for page in document.pages],
+    )
 
 
 @lru_cache(maxsize=32)

@@ -20,6 +20,11 @@ def _documents(locale):
     return [s.document for s in ProductSnapshot.objects.filter(channel__code="print", locale=locale, deleted=False)]
 
 
+def _heading_on(title, page_text):
+    """The chapter heading is a line of its own (the running header shares its line)."""
+    return title in [line.strip() for line in page_text.splitlines()]
+
+
 def test_finnish_catalog_has_names_prices_with_decimal_comma_and_images(catalog):
     artifact = render_catalog("print", "fi")
     path = artifact_path(artifact)
@@ -73,8 +78,8 @@ def test_contents_page_numbers_point_to_where_chapters_start(catalog):
     for title, number in entries:
         number = int(number)
         # the chapter heading is on that page, and no earlier content page has it
-        assert title in pages[number - 1]
-        assert all(title not in pages[p] for p in range(2, number - 1))
+        assert _heading_on(title, pages[number - 1])
+        assert not any(_heading_on(title, pages[p]) for p in range(2, number - 1))
 
 
 def test_cover_shows_generation_date_and_catalog_version(catalog):
@@ -144,3 +149,39 @@ def test_unknown_channel_or_locale_is_a_clear_error(catalog):
         render_catalog("print", "hu")
     job = start_job("render_catalog", {"channel": "nope", "locale": "fi"})
     assert job.status == Job.Status.FAILED and "Unknown channel" in job.error
+
+
+def test_catalog_rendered_in_parts_keeps_page_numbers_contents_and_fonts(catalog, settings):
+    from pypdf import PdfReader
+
+    settings.PIM_PDF_PART_PRODUCTS = 1  # six parts, two processes at a time
+    settings.PIM_PDF_WORKERS = 2
+    job = start_job("render_catalog", {"channel": "print", "locale": "ru"})
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    artifact = job.artifact
+    assert artifact.meta["parts"] == 6 and "part 3 of 6 laid out" in job.log
+    path = artifact_path(artifact)
+    pages = page_texts(path)
+    total = page_count(path)
+    assert len(pages) == total == artifact.meta["pages"]
+    for number, text in enumerate(pages[1:], start=2):
+        assert re.findall(r"Page (\d+) of (\d+)", text) == [(str(number), str(total))], number
+        assert re.search(rf"· \S+ {artifact.meta['version']}\b", text)  # "· версия N" in the footer
+    entries = re.findall(r"^\s*(\S[^.\n]*?)\s*\.{3,}\s*(\d+)\s*$", pages[1], flags=re.M)
+    assert {title for title, _ in entries} == {"Электроинструменты", "Сад", "Ручные инструменты"}
+    for title, number in entries:
+        assert _heading_on(title, pages[int(number) - 1])
+        assert not any(_heading_on(title, pages[p]) for p in range(2, int(number) - 1))
+    text = "\n".join(pages)
+    for document in _documents("ru"):
+        assert document["name"] in text
+    assert all(emb == "yes" for _n, _t, emb in fonts(path))
+    reader = PdfReader(str(path))
+
+    def flat(items):
+        for item in items:
+            yield from flat(item) if isinstance(item, list) else [item]
+
+    bookmarks = {item.title: reader.get_destination_page_number(item) + 1 for item in flat(reader.outline)}
+    for title, number in entries:  # the chapter bookmarks lead to the chapters' pages
+        assert bookmarks[title] == int(number)
