@@ -126,13 +126,17 @@ def write_xml(handle, documents, context, report):
                     element = etree.Element(tag)
                     element.text = text
                     xf.write(element)
+                xf.write("\n")
                 for _offer, item in google_items(documents, context, report):
-                    element = etree.Element("item")
-                    for name, value in item.items():
-                        for single in value if isinstance(value, list) else (value,):
-                            child = etree.SubElement(element, f"{{{G}}}{name}")
-                            child.text = str(single)
-                    xf.write(element)
+                    # Written through xmlfile itself (not as detached elements),
+                    # so the g: prefix declared on <rss> is used, never redeclared.
+                    with xf.element("item"):
+                        for name, value in item.items():
+                            tag = f"{{{G}}}{name}"
+                            for single in value if isinstance(value, list) else (value,):
+                                with xf.element(tag):
+                                    xf.write(str(single))
+                    xf.write("\n")
                     report.written()
 
 
