@@ -7,6 +7,7 @@ quantities are written as numbers (a number cannot be a formula).
 """
 
 import csv
+import re
 from decimal import Decimal
 
 from django.utils import translation
@@ -99,7 +100,7 @@ def _cells(row, attribute_values, typed):
             elif typed:
                 cells.append(value if isinstance(value, int | Decimal) else Decimal(str(value)))
             else:
-                cells.append(str(value))
+                cells.append(neutralise(value))
         else:
             cells.append(neutralise(value))
     cells.extend(neutralise(value) for value in attribute_values)
@@ -135,7 +136,8 @@ def write_xlsx(handle, documents, context, report):
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=context.channel_code[:31])
+    # Excel refuses these characters in sheet names.
+    sheet = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\]", "-", context.channel_code)[:31] or "sheet")
     for cells in sheet_rows(documents, context, report, typed=True):
         sheet.append(cells)
     workbook.save(handle)
