@@ -7,6 +7,7 @@ battery for this drill" (relations) and "the newer model" (replacement) a
 matter of arithmetic instead of a search through the whole plan.
 """
 
+import html
 import random
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +22,7 @@ VAT = Decimal("1.255")  # Finnish VAT 25.5 %: reseller prices are without it
 RESELLER_DISCOUNT = Decimal("0.80")
 PREORDER_DATE = date(2027, 3, 1)
 CENT = Decimal("0.01")
+NAME_MARK = "\ue000"  # a private-use character: never in real text
 
 
 @dataclass
@@ -50,7 +52,7 @@ class ProductPlan:
     names: dict
     slugs: dict
     short_descriptions: dict
-    descriptions: dict
+    description_parts: dict  # language -> (HTML element, …) with NAME_MARK for the name
     claims: dict
     attributes: list  # [(attribute code, language, value)]
     price: Decimal = None  # None when priced through variants only
@@ -65,6 +67,11 @@ class ProductPlan:
     replacement_sku: str = ""
     relations: list = field(default_factory=list)  # [(kind, sku)]
     incomplete: str = ""  # "" | "bg-text" | "attribute"
+
+    def description(self, language):
+        """The description HTML (before sanitising) in one language."""
+        name = html.escape(self.names[language], quote=False)
+        return "".join(self.description_parts[language]).replace(NAME_MARK, name)
 
 
 class Planner:
@@ -128,25 +135,27 @@ class Planner:
         quality = rng.sample(V.QUALITY, 2)
         claims = rng.sample(V.CLAIMS, 2)
         warranty = rng.choice([2, 3, 5])
-        short_descriptions, descriptions, claim_texts = {}, {}, {}
+        short_descriptions, description_parts, claim_texts = {}, {}, {}
         for lang in V.LANGUAGES:
             short_descriptions[lang] = f"<p>{kind['uses'][lang]}</p>"
-            descriptions[lang] = (
-                f"<p><strong>{names[lang]}</strong>. {kind['uses'][lang]} {quality[0][lang]} {quality[1][lang]}</p>"
-                f"<ul><li>{claims[0][lang]}</li><li>{claims[1][lang]}</li></ul>"
-                f"<p>{V.warranty_sentence(warranty, lang)}</p>"
+            # Whole elements with the product name as NAME_MARK: the writer
+            # sanitises each distinct part once (see write.description_html).
+            description_parts[lang] = (
+                f"<p><strong>{NAME_MARK}</strong>. {kind['uses'][lang]} {quality[0][lang]} {quality[1][lang]}</p>",
+                f"<ul><li>{claims[0][lang]}</li><li>{claims[1][lang]}</li></ul>",
+                f"<p>{V.warranty_sentence(warranty, lang)}</p>",
             )
             claim_texts[lang] = "\n".join(claim[lang] for claim in claims)
         incomplete = self.incomplete_kind(index)
         if incomplete == "bg-text":
-            short_descriptions["bg"] = descriptions["bg"] = ""
+            short_descriptions["bg"], description_parts["bg"] = "", ()
 
         colour = rng.choice(kind["colours"])
         product = ProductPlan(
             index=index, type_code=type_code, sku=sku,
             gtin=gtin13(index * 10), mpn=f"{kind['brand'][:3].upper()}{kind['prefix']}{number}{series[:1].upper()}",
             brand=kind["brand"], family=kind["family"], category=kind["category"], model=model, colour=colour,
-            names=names, slugs=slugs, short_descriptions=short_descriptions, descriptions=descriptions,
+            names=names, slugs=slugs, short_descriptions=short_descriptions, description_parts=description_parts,
             claims=claim_texts, attributes=[], incomplete=incomplete,
         )
         base = self._price(rng, kind["price"])

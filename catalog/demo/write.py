@@ -10,7 +10,9 @@ text one product at a time; here the same outcomes are produced in bulk
 (texts sanitised with ``catalog.richtext``, search text composed up front).
 """
 
+import html
 from datetime import timedelta
+from functools import lru_cache
 
 from django.db import connection, models
 
@@ -22,6 +24,7 @@ from catalog.richtext import sanitize_html
 
 from . import pictures
 from . import vocabulary as V
+from .plan import NAME_MARK
 
 BATCH = 1000
 SALE_DAYS = 30
@@ -32,8 +35,22 @@ ProductCategory = Product.categories.through
 VariantAxis = Variant.axis_values.through
 ValueOptions = AttributeValue.options.through
 
-# Field types whose Python values need Django's conversion for the database.
-_PREPARED = (models.DecimalField, models.DateField, models.DateTimeField, models.JSONField)
+# Field types whose Python values need Django's conversion for the database
+# (Decimal goes through as it is: both SQLite and psycopg adapt it exactly).
+_PREPARED = (models.DateField, models.DateTimeField, models.JSONField)
+
+
+@lru_cache(maxsize=8192)
+def _sanitised(fragment):
+    return sanitize_html(fragment)
+
+
+def description_html(plan, language):
+    """The sanitised description: each whole element sanitised once per
+    distinct text (the product name stands in as a marker), the name then
+    put in escaped, exactly as sanitising the whole text would give it."""
+    name = html.escape(plan.names[language], quote=False)
+    return "".join(_sanitised(part) for part in plan.description_parts[language]).replace(NAME_MARK, name)
 
 
 def insert_rows(model, fields, rows):
@@ -124,8 +141,8 @@ def write_chunk(plans, ref, pool, now):
     for plan, pk in pairs:
         for lang in V.LANGUAGES:
             translations.append((
-                pk, lang, plan.names[lang], plan.slugs[lang], sanitize_html(plan.short_descriptions[lang]),
-                sanitize_html(plan.descriptions[lang]), plan.claims[lang],
+                pk, lang, plan.names[lang], plan.slugs[lang], _sanitised(plan.short_descriptions[lang]),
+                description_html(plan, lang), plan.claims[lang],
             ))
     insert_rows(ProductTranslation, ("master", "language_code", "name", "slug", "short_description",
                                      "description", "marketing_claims"), translations)

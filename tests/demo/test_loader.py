@@ -66,3 +66,16 @@ def test_append_adds_products_after_the_existing_ones(db):
     assert Channel.objects.count() == 4 and Brochure.objects.count() == 1
     live = ProductSnapshot.objects.filter(channel__code="app", deleted=False, locale="en")
     assert live.count() == sum(1 for i in range(7) if planner.incomplete_kind(i) != "attribute")
+
+
+def test_descriptions_are_sanitised_as_a_whole_text_would_be():
+    from catalog.demo.write import description_html
+    from catalog.richtext import sanitize_html
+
+    planner = Planner(11, 200)
+    for index in range(0, 200, 7):
+        plan = planner.plan(index)
+        for language in ("en", "hu", "bg"):
+            expected = sanitize_html(plan.description(language))
+            assert description_html(plan, language) == expected
+    assert any("&amp;" in description_html(planner.plan(i), "en") for i in range(40))  # "Kertész & Fia"
