@@ -7,7 +7,7 @@ progress page. The changelist has the same as actions over every language.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -84,7 +84,17 @@ class BrochureAdmin(TranslatableAdmin):
         return (
             super().get_queryset(request)
             .prefetch_related("translations", "channel__languages")
-            .annotate(_product_count=Count("items", distinct=True), _scans=Sum("short_links__scan_count"))
+            # Subqueries: two joined aggregates would multiply each other.
+            .annotate(
+                _product_count=Subquery(
+                    BrochureItem.objects.filter(brochure=OuterRef("pk")).order_by()
+                    .values("brochure").annotate(n=Count("pk")).values("n")[:1],
+                ),
+                _scans=Subquery(
+                    ShortLink.objects.filter(brochure=OuterRef("pk")).order_by()
+                    .values("brochure").annotate(n=Sum("scan_count")).values("n")[:1],
+                ),
+            )
         )
 
     @admin.display(description=_("title"))
@@ -97,7 +107,7 @@ class BrochureAdmin(TranslatableAdmin):
 
     @admin.display(description=_("products"), ordering="_product_count")
     def product_count(self, obj):
-        return obj._product_count
+        return obj._product_count or 0
 
     @admin.display(description=_("QR scans"), ordering="_scans")
     def scans(self, obj):
