@@ -128,7 +128,8 @@ def write_chunk(plans, ref, pool, now):
             status=Product.Status.DISCONTINUED if plan.discontinued else Product.Status.ACTIVE,
             available_from=plan.available_from, backorder_allowed=plan.backorder_allowed,
             weight_grams=plan.weight_grams,
-            search_text=search.compose(plan.sku, plan.gtin, plan.mpn, plan.names.values(),
+            # Names in language-code order, as catalog.search composes them.
+            search_text=search.compose(plan.sku, plan.gtin, plan.mpn, [plan.names[k] for k in sorted(plan.names)],
                                        [v.sku for v in plan.variants]),
         )
         for plan in plans

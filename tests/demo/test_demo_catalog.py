@@ -211,3 +211,14 @@ def test_second_load_is_refused():
     with pytest.raises(CommandError, match="--append"):
         call_command("load_demo_catalog", "--products", "3")
     assert Product.objects.count() == 60
+
+
+def test_search_text_is_written_as_the_catalog_composes_it():
+    from catalog import search
+
+    texts = search.texts_for(Product.objects.values_list("pk", flat=True))
+    assert all(stored == fresh for stored, fresh in texts.values())
+    drills = Product.objects.filter(search.search_filter("ДРЕЛЬ"))
+    assert drills.exists() and all(p.sku[:2] in ("PD", "HD") for p in drills)
+    mowers = Product.objects.filter(search.search_filter("FŰNYÍRÓ"))
+    assert mowers.exists() and all(p.sku.startswith("LM-") for p in mowers)
