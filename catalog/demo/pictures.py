@@ -1,5 +1,5 @@
 """Product pictures for the demo: a simple shape in the product's colour with
-the product type's initials, drawn with Pillow (same input, same bytes).
+the initials of its model name, drawn with Pillow (same input, same bytes).
 
 One picture per product type and colour is shared by every product showing
 it, so even 100 000 products use a few dozen image files.
@@ -33,9 +33,8 @@ def _rgb(colour):
 
 
 def initials(type_code):
-    """"Cordless drill" -> "CD"."""
-    words = V.PRODUCT_TYPES[type_code]["names"]["en"].replace("'s", "").split()
-    return "".join(word[0] for word in words[:3]).upper()
+    """The letters that start every model name of the type ("PD" of "PD-18 Pro")."""
+    return V.PRODUCT_TYPES[type_code]["prefix"]
 
 
 def _shape(draw, shape, fill):
@@ -44,7 +43,7 @@ def _shape(draw, shape, fill):
         draw.ellipse(box, fill=fill)
     elif shape == "disc":
         draw.ellipse(box, fill=fill)
-        draw.ellipse((330, 330, SIZE - 330, SIZE - 330), fill=(250, 250, 248))
+        draw.ellipse((220, 220, SIZE - 220, SIZE - 220), fill=(250, 250, 248))
     elif shape == "triangle":
         draw.polygon([(SIZE // 2, 110), (SIZE - 120, SIZE - 150), (120, SIZE - 150)], fill=fill)
     elif shape == "bars":
@@ -66,8 +65,10 @@ def picture(type_code, colour):
     text_colour = (40, 40, 40) if light else (255, 255, 255)
     if kind["shape"] == "disc":
         text_colour = (40, 40, 40)
-    draw.text((SIZE // 2, SIZE // 2 + 10), initials(type_code), font=_font(170), fill=text_colour,
-              anchor="mm", stroke_width=0)
+    # A triangle's middle sits low; a disc's hole is smaller than the shape.
+    middle = SIZE // 2 + (90 if kind["shape"] == "triangle" else 0)
+    size = 140 if kind["shape"] in ("disc", "triangle") else 170
+    draw.text((SIZE // 2, middle), initials(type_code), font=_font(size), fill=text_colour, anchor="mm")
     brand = next(name for code, name, _d in V.BRANDS if code == kind["brand"])
     draw.text((SIZE // 2, SIZE - 60), brand, font=_font(44), fill=(90, 90, 90), anchor="mm")
     out = io.BytesIO()
