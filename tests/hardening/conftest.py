@@ -95,6 +95,23 @@ def rq_backend(shared_database, redis_url, settings):
     return SimpleNamespace(database=shared_database, redis=redis_url)
 
 
+def _descendants(pid):
+    """Process ids below ``pid`` (Linux /proc), children first."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        children = parents.get(todo.pop(), [])
+        found += children
+        todo += children
+    return found
+
+
 class RQWorker:
     """``manage.py rqworker`` in a process group of its own, so that a kill
     takes its work-horse child down with it, as a lost host would."""
@@ -124,11 +141,15 @@ class RQWorker:
         return self.process.pid
 
     def kill(self):
-        """SIGKILL the worker and its work horse: nothing is cleaned up."""
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        """SIGKILL the worker and its work horse at once: nothing is cleaned up.
+
+        RQ's work horse puts itself in a process group of its own
+        (``os.setpgrp``), so it is found by parentage before anything dies."""
+        for pid in [*_descendants(self.process.pid), self.process.pid]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         self.process.wait(timeout=10)
 
     def stop(self):
@@ -137,8 +158,7 @@ class RQWorker:
                 os.killpg(self.process.pid, signal.SIGTERM)
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+                self.kill()
             except ProcessLookupError:
                 pass
         self._log.close()

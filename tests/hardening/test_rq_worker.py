@@ -15,6 +15,20 @@ from .conftest import wait_for
 pytestmark = pytest.mark.slow
 
 
+def _descendants_of(worker):
+    from .conftest import _descendants
+
+    return _descendants(worker.pid)
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def _job(pk):
     return Job.objects.get(pk=pk)
 
@@ -74,7 +88,10 @@ def test_killed_rq_worker_leaves_a_running_job_that_recovery_requeues(start_rq_w
     first = start_rq_worker()
     wait_for(lambda: _job(job.pk).progress >= 10, timeout=90,
              message=f"the job to make progress; worker said:\n{first.output()}")
+    horses = _descendants_of(first)
+    assert horses, "the job runs in a work horse process"
     first.kill()  # SIGKILL to the worker and its work horse
+    wait_for(lambda: not any(_alive(pid) for pid in horses), timeout=10, message="the work horse to die")
 
     orphan = _job(job.pk)
     assert orphan.status == Job.Status.RUNNING
