@@ -44,11 +44,9 @@ def _availability(offer, report):
     if availability in ("preorder", "backorder"):
         if offer.available_from:
             date = f"{offer.available_from}T00:00:00Z"
-        elif availability == "backorder":
-            # Google refuses backorder without a date; never promise one we do not have.
-            report.warn("backorder_without_date")
-            availability = "out_of_stock"
         else:
+            # Google refuses both without a date; never promise one we do not have.
+            report.warn(f"{availability}_without_date")
             availability = "out_of_stock"
     return availability, date
 

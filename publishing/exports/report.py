@@ -29,6 +29,7 @@ WARNINGS = {
     "description_shortened": _("The description was shortened to the marketplace's limit."),
     "images_dropped": _("More additional images than the marketplace accepts: the rest were left out."),
     "backorder_without_date": _("Backorder without an availability date: sent as out of stock."),
+    "preorder_without_date": _("Pre-order without an availability date: sent as out of stock."),
     "no_store_stock": _("No store stock: no local inventory rows."),
 }
 

@@ -178,3 +178,18 @@ def test_sale_price_and_preorder(channel):
     assert item["price"] == ["11.90 EUR"] and item["sale_price"] == ["9.50 EUR"]
     assert item["sale_price_effective_date"] == ["2026-11-01T00:00:00+02:00/2026-12-01T00:00:00+02:00"]
     assert item["availability"] == ["preorder"] and item["availability_date"] == ["2027-01-15T00:00:00Z"]
+
+
+def test_backorder_without_date_is_not_promised(channel):
+    from tests.exports.conftest import bulk_documents, document
+    from publishing.models import ProductSnapshot
+
+    bulk_documents(channel, 1)
+    ProductSnapshot.objects.filter(sku="BULK000001").update(
+        document=document("BULK000001", "en", 1, availability="backorder"),
+    )
+    artifact = build_export(channel, "en", "google-xml")
+    _root, items = items_of(artifact)
+    assert items["BULK000001"]["availability"] == ["out_of_stock"]
+    assert "availability_date" not in items["BULK000001"]
+    assert artifact.meta["warnings"] == {"backorder_without_date": 1}
