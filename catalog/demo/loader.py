@@ -71,7 +71,9 @@ def load_catalog(products=DEFAULT_PRODUCTS, seed=DEFAULT_SEED, append=False, pro
     planner = Planner(seed, start + products)
     first_skus = [planner.sku_of(index) for index in range(start, min(start + products, start + 50))]
     if Product.objects.filter(sku__in=first_skus).exists():
-        raise DemoCatalogError(_("Demo SKUs from %(sku)s on exist already; nothing was loaded.") % {"sku": first_skus[0]})
+        raise DemoCatalogError(
+            _("Demo SKUs from %(sku)s on exist already; nothing was loaded.") % {"sku": first_skus[0]}
+        )
 
     now = timezone.now()
     totals = dict(products=0, variants=0, values=0, prices=0, stock=0, images=0, relations=0)
