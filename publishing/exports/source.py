@@ -35,7 +35,7 @@ def documents_digest(channel, locale):
     """A hash of which documents are published and what they say (each
     snapshot already carries its content hash), without loading documents."""
     digest = hashlib.sha256()
-    rows = _snapshots(channel, locale).values_list("sku", "content_hash").iterator(chunk_size=5000)
+    rows = _snapshots(channel, locale).values_list("sku", "content_hash").iterator(chunk_size=1000)
     for sku, content_hash in rows:
         digest.update(f"{sku}\x00{content_hash}\n".encode())
     return digest.hexdigest()
