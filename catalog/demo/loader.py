@@ -48,6 +48,16 @@ def _brochure_pick(plan):
     return not plan.incomplete and not plan.discontinued and plan.available_from is None
 
 
+def _brochure_skus(candidates):
+    """One product per type, main products before accessories, in catalog order."""
+    skus, types = [], set()
+    for _accessory, _index, type_code, sku in sorted(candidates):
+        if type_code not in types and len(skus) < V.BROCHURE_SIZE:
+            skus.append(sku)
+            types.add(type_code)
+    return skus
+
+
 def validate(products, seed):
     if not isinstance(products, int) or not 1 <= products <= MAX_PRODUCTS:
         raise DemoCatalogError(
@@ -92,15 +102,13 @@ def load_catalog(products=DEFAULT_PRODUCTS, seed=DEFAULT_SEED, append=False, pro
             for key, value in write_chunk(plans, ref, pool, now).items():
                 totals[key] += value
             links.extend(_LinkInfo(plan) for plan in plans)
-            seen_types = {p.type_code for p in picks}
-            for plan in plans:
-                if len(picks) < V.BROCHURE_SIZE and _brochure_pick(plan) and plan.type_code not in seen_types:
-                    picks.append(plan)
-                    seen_types.add(plan.type_code)
+            if len(picks) < 200:
+                picks.extend((plan.family == "accessory", plan.index, plan.type_code, plan.sku)
+                             for plan in plans if _brochure_pick(plan))
             say(_("%(done)s of %(total)s products written") % {"done": totals["products"], "total": products})
         sku_to_id = dict(Product.objects.values_list("sku", "pk"))
         totals["relations"] = write_links(links, sku_to_id)
-        brochure = ensure_brochure(channels["print"], [sku_to_id[p.sku] for p in picks])
+        brochure = ensure_brochure(channels["print"], [sku_to_id[sku] for sku in _brochure_skus(picks)])
     totals["image_files"] = len(pool.files)
     return totals, channels, brochure, pool
 
