@@ -116,15 +116,25 @@ class _Group:
 
 # --- entry points -------------------------------------------------------------
 
-def import_file(handle, *, dry_run=False, user=None, progress=None, filename=""):
+def import_file(handle, *, dry_run=False, user=None, progress=None, filename="", validate_first=True):
     """Read, check and (unless ``dry_run``) apply a sheet; returns the Report.
-    Raises ImportRefused when the file has errors (nothing is changed)."""
+    Raises ImportRefused when the file has errors (nothing is changed).
+
+    ``validate_first`` runs the write API's checks before the transaction
+    too (always in a dry run). Without it the real run only compares cells
+    first and leaves validation to the write itself: faster, and the
+    transaction still refuses everything on the first invalid product."""
     table = read_table(handle, filename)
-    report, plan = check(table, progress=_scaled(progress, 0, 50 if not dry_run else 100))
+    validate = validate_first or dry_run
+    split = 50 if validate else 10
+    report, plan = check(table, progress=_scaled(progress, 0, split if not dry_run else 100), validate=validate)
+    if not report.ok and not validate:
+        # The file is refused anyway: list every problem, not only unreadable cells.
+        report, plan = check(table, validate=True)
     if not report.ok:
         raise ImportRefused(report)
     if not dry_run:
-        apply(plan, report, user=user, progress=_scaled(progress, 50, 100))
+        apply(plan, report, user=user, progress=_scaled(progress, split, 100))
     return report
 
 
@@ -141,7 +151,7 @@ def _scaled(progress, low, high):
 
 # --- checking -----------------------------------------------------------------
 
-def check(table, progress=None):
+def check(table, progress=None, validate=True):
     """Compare the table with the truth; returns (Report, plan). The plan is
     the list of write dicts (the write API's shape) of changed products."""
     reference = Reference()
@@ -163,7 +173,9 @@ def check(table, progress=None):
         built = [_build_group(group, existing.get(group.sku), columns, reference) for group in chunk]
         slugs.assign([b for b in built if b is not None])
         for builder in built:
-            item = _validate_group(builder, refs) if builder is not None else None
+            if builder is None:
+                continue
+            item = _validate_group(builder, refs) if validate else _unvalidated(builder)
             if item is not None:
                 plan.append(item)
         if progress:
@@ -312,6 +324,13 @@ def _build_group(group, product, columns, reference):
     if len(data) == 1 and product is not None:
         return None  # nothing differs from the truth (or only unreadable cells)
     return builder
+
+
+def _unvalidated(builder):
+    """The plan item of a builder whose rows read cleanly, checked only when written."""
+    if any(r.action == "error" for r in builder._rows()):
+        return None
+    return {"new": builder.product is None, "data": builder.data, "group": builder.group, "builder": builder}
 
 
 def _validate_group(builder, refs):

@@ -49,7 +49,10 @@ def import_products(ctx, path, filename="", delete_after=True):
     user = ctx.job.created_by
     try:
         with default_storage.open(path, "rb") as handle:
-            report = import_file(handle, user=user, progress=_progress(ctx), filename=filename)
+            # SQLite shows progress only outside the transaction: check
+            # everything there first. Elsewhere the write phase reports it.
+            report = import_file(handle, user=user, progress=_progress(ctx), filename=filename,
+                                 validate_first=connection.vendor == "sqlite")
     except FileRefused as exc:
         raise JobFailed(exc.message) from None
     except ImportRefused as exc:

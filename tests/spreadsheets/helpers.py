@@ -41,10 +41,10 @@ def set_cell(rows, sku, header, value):
     raise AssertionError(f"{sku} not in the sheet")
 
 
-def run_import(data, dry_run=False):
+def run_import(data, dry_run=False, validate_first=True):
     from catalog.spreadsheets.importer import import_file
 
-    return import_file(io.BytesIO(data), dry_run=dry_run)
+    return import_file(io.BytesIO(data), dry_run=dry_run, validate_first=validate_first)
 
 
 def state():

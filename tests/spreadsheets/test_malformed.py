@@ -11,11 +11,11 @@ from catalog.spreadsheets.reader import FileRefused
 from .helpers import csv_bytes, run_import, state
 
 
-def refused(data):
+def refused(data, validate_first=True):
     """The (row, column, message) errors of a refused import; the DB must be unchanged."""
     before = state()
     with pytest.raises(ImportRefused) as caught:
-        run_import(data)
+        run_import(data, validate_first=validate_first)
     assert state() == before
     return caught.value.report.errors()
 
@@ -57,8 +57,9 @@ def test_unknown_columns_languages_and_attributes(catalog):
     assert "needs a language" in messages["name"]
 
 
-def test_bad_values_are_reported_per_row_and_column(catalog):
-    errors = refused(csv_bytes([
+@pytest.mark.parametrize("validate_first", [True, False], ids=["checked-first", "checked-while-writing"])
+def test_bad_values_are_reported_per_row_and_column(catalog, validate_first):
+    errors = refused(validate_first=validate_first, data=csv_bytes([
         ["sku", "name[en]", "attr:voltage", "attr:colour", "attr:features", "attr:cordless", "price:retail",
          "stock:kamppi", "gtin", "brand"],
         ["DRILL-1", "Drill", "eighteen", "", "", "", "", "", "", ""],
@@ -79,8 +80,9 @@ def test_bad_values_are_reported_per_row_and_column(catalog):
     assert "also on row 3" in by_cell[(5, "sku")]
 
 
-def test_one_bad_row_keeps_every_good_row_out(catalog):
-    errors = refused(csv_bytes([
+@pytest.mark.parametrize("validate_first", [True, False], ids=["checked-first", "checked-while-writing"])
+def test_one_bad_row_keeps_every_good_row_out(catalog, validate_first):
+    errors = refused(validate_first=validate_first, data=csv_bytes([
         ["sku", "name[fi]"],
         ["DRILL-1", "Hyvä nimi"],
         ["GOOD-1", "Uusi"],

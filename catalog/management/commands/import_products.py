@@ -28,7 +28,8 @@ class Command(BaseCommand):
         verbosity = options.get("verbosity", 1)
         try:
             with translation.override(settings.LANGUAGE_CODE), path.open("rb") as handle:
-                report = import_file(handle, dry_run=dry_run, filename=path.name)
+                # Checked while written (one pass); a dry run checks without writing.
+                report = import_file(handle, dry_run=dry_run, filename=path.name, validate_first=False)
         except FileRefused as exc:
             where = f" (row {exc.row})" if exc.row else ""
             raise CommandError(f"{path.name}{where}: {exc.message}") from None
