@@ -22,10 +22,12 @@ Products come from the published documents of the brochure's channel in
 that language; a product not published there is skipped and logged.
 """
 
+import hashlib
 import io
 import time
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -42,7 +44,7 @@ from publishing.campaigns import ensure_short_links, short_url
 from publishing.models import Brochure
 from publishing.pdf import cmyk, common
 from publishing.pdf import render as pdf_render
-from publishing.pdf.fetcher import SafeFetcher, local_path
+from publishing.pdf.fetcher import SafeFetcher, classify, local_path
 from publishing.pdf.qr import CMYK_BLACK, qr_svg
 
 KIND = "brochure"
@@ -201,8 +203,25 @@ def variant_css(fields, variant, palette, profile_path):
 
 # --- photos ---------------------------------------------------------------------------
 
-def _largest_local_image(document):
-    """(url, path) of the largest locally available file of the main image, or None."""
+def _read_source(url):
+    """Bytes of an own media/static file (local folder or the media storage backend), or None."""
+    path = local_path(url)
+    if path is not None:
+        return path.read_bytes()
+    kind = classify(url)
+    if kind and kind[0] == "media":
+        name = unquote(kind[1])
+        try:
+            if default_storage.exists(name):
+                with default_storage.open(name, "rb") as handle:
+                    return handle.read()
+        except Exception:  # storage backends raise their own errors; no photo then
+            return None
+    return None
+
+
+def _largest_source(document):
+    """(url, bytes) of the largest readable file of the main image (original first), or None."""
     images = document.get("images") or []
     if not images:
         return None
@@ -211,9 +230,9 @@ def _largest_local_image(document):
     candidates += [(r.get("width") or 0, r.get("url")) for r in image.get("renditions") or []
                    if (r.get("format") or "").lower() in ("jpeg", "jpg", "png", "webp")]
     for _width, url in sorted(candidates, key=lambda c: -c[0]):
-        path = local_path(url) if url else None
-        if path is not None:
-            return url, path
+        data = _read_source(url) if url else None
+        if data is not None:
+            return url, data
     return None
 
 
@@ -226,22 +245,30 @@ def effective_dpi(pixels, box_mm):
 def print_photo(document, box_mm, profile_path, profile_digest):
     """(media URL of the CMYK JPEG, effective dpi) for a document's main image, or (None, None).
 
-    Conversions are stored once per source file × profile × size under
-    ``pdf-cmyk/`` in media storage, so a re-render reuses them.
+    Conversions are stored once per source bytes × profile × size under
+    ``pdf-cmyk/`` in media storage, so a re-render reuses them. An unreadable
+    image raises :class:`PhotoError`.
     """
-    found = _largest_local_image(document)
+    found = _largest_source(document)
     if found is None:
         return None, None
-    _url, path = found
-    with Image.open(path) as probe:
-        pixels = probe.size
-    dpi = effective_dpi(pixels, box_mm)
-    limit = (round(box_mm[0] / 25.4 * MAX_PRINT_DPI), round(box_mm[1] / 25.4 * MAX_PRINT_DPI))
-    name = f"{CMYK_CACHE}/{content_hash(file_hash(path), profile_digest, limit)[:40]}.jpg"
-    if not default_storage.exists(name):
-        data, _size = cmyk.cmyk_jpeg(path, max_pixels=limit, profile_path=profile_path)
-        name = default_storage.save(name, ContentFile(data))
+    url, data = found
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            pixels = probe.size
+        dpi = effective_dpi(pixels, box_mm)
+        limit = (round(box_mm[0] / 25.4 * MAX_PRINT_DPI), round(box_mm[1] / 25.4 * MAX_PRINT_DPI))
+        name = f"{CMYK_CACHE}/{content_hash(hashlib.sha256(data).hexdigest(), profile_digest, limit)[:40]}.jpg"
+        if not default_storage.exists(name):
+            jpeg, _size = cmyk.cmyk_jpeg(io.BytesIO(data), max_pixels=limit, profile_path=profile_path)
+            name = default_storage.save(name, ContentFile(jpeg))
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        raise PhotoError(f"{url[:120]}: {error}") from None
     return settings.PIM_MEDIA_URL + name, dpi
+
+
+class PhotoError(ValueError):
+    """A product photo that cannot be read or converted (the product prints without it)."""
 
 
 # --- content --------------------------------------------------------------------------
@@ -324,7 +351,14 @@ def render_brochure(code, locale, *, variant="print", progress=None, log=None):
     with override(locale):
         for index, (sku, _hash, _seq, document) in enumerate(rows, start=1):
             if variant == "print":
-                photo, dpi = print_photo(document, box_mm, profile_path, profile_digest)
+                try:
+                    photo, dpi = print_photo(document, box_mm, profile_path, profile_digest)
+                except PhotoError as error:
+                    photo, dpi = None, None
+                    message = _("%(sku)s: photo left out, it cannot be converted (%(error)s).") % {
+                        "sku": sku, "error": error}
+                    warnings.append(message)
+                    reporter.log(message, "warning")
                 if dpi is not None and dpi < MIN_DPI:
                     message = _("%(sku)s: photo prints at %(dpi)d dpi (under %(min)d dpi).") % {
                         "sku": sku, "dpi": int(dpi), "min": MIN_DPI}

@@ -221,3 +221,16 @@ def test_unusable_icc_profile_is_a_clear_input_error(campaign, settings):
         render_brochure("spring", "en", variant="print")
     # the screen variant needs no print profile
     assert render_brochure("spring", "en", variant="screen").meta["variant"] == "screen"
+
+
+def test_unreadable_photo_is_left_out_with_a_warning(campaign):
+    from publishing.models import ProductSnapshot
+    from publishing.pdf.fetcher import local_path
+
+    sku = campaign["products"][0].sku
+    document = ProductSnapshot.objects.get(channel=campaign["channel"], sku=sku, locale="en").document
+    local_path(document["images"][0]["url"]).write_bytes(b"not an image at all")
+    artifact = render_brochure("spring", "en", variant="print")
+    assert any(sku in warning and "cannot be converted" in warning for warning in artifact.meta["warnings"])
+    assert artifact.meta["products"] == 6
+    assert len(pdfcheck.images(PdfReader(str(artifact_path(artifact))))) == 5
