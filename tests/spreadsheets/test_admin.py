@@ -100,3 +100,29 @@ def test_download_selected_action(admin_client, catalog):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert [row[0] for row in rows] == ["sku", "DRILL-1"]
+
+
+def test_import_job_with_errors_fails_once_and_logs_each_error(db, catalog):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from publishing.jobs import start_job
+
+    before = state()
+    stored = default_storage.save("imports/test/bad.csv", ContentFile(csv_bytes([
+        ["sku", "attr:voltage", "attr:colour"], ["DRILL-1", "x", ""], ["SHIRT-1", "", "purple"],
+    ])))
+    job = start_job("import_products", {"path": stored, "filename": "bad.csv"})
+    assert job.status == Job.Status.FAILED and job.attempts == 1  # a bad file is not retried
+    assert "2 error(s)" in job.error and "Nothing was changed." in job.error
+    assert "row 2 attr:voltage: 'x' is not a number." in job.log
+    assert "row 3 attr:colour: Not an option of colour: purple" in job.log
+    assert default_storage.exists(stored)
+    assert state() == before
+
+
+def test_import_job_refuses_paths_outside_the_upload_folder(db):
+    from publishing.jobs import start_job
+
+    job = start_job("import_products", {"path": "../settings.py"})
+    assert job.status == Job.Status.FAILED and "upload it again" in job.error
