@@ -18,9 +18,10 @@ from rest_framework.views import APIView
 
 from publishing.feed.auth import IsChannelToken, QueryTokenAuthentication
 from publishing.feed.errors import ChannelInactive
+from publishing.feed.serializers import ErrorSerializer
 from publishing.feed.throttling import FeedRateThrottle
 
-from .registry import get_format
+from .registry import FORMATS, get_format
 from .service import ExportError, export_for_pull, record_pull
 
 
@@ -75,11 +76,17 @@ class ExportFileView(APIView):
                              description="The channel token, for clients that cannot send headers."),
         ],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
+            **{
+                (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description="The export file.")
+                for media_type in sorted({fmt.content_type.split(";")[0] for fmt in FORMATS.values()})
+            },
             304: OpenApiResponse(description="Not modified."),
-            401: OpenApiResponse(description="Missing, unknown or revoked token."),
-            403: OpenApiResponse(description="The token belongs to another channel, or the channel is inactive."),
-            404: OpenApiResponse(description="Unknown format, or a locale the channel does not publish."),
+            401: OpenApiResponse(ErrorSerializer, description="Missing, unknown or revoked token."),
+            403: OpenApiResponse(ErrorSerializer, description="The token belongs to another channel, "
+                                                              "or the channel is not active."),
+            404: OpenApiResponse(ErrorSerializer, description="Unknown format, or a locale the channel "
+                                                              "does not publish."),
+            429: OpenApiResponse(ErrorSerializer, description="Rate limit exceeded; see `Retry-After`."),
         },
     )
     def get(self, request, channel, locale, export_format):
