@@ -90,7 +90,7 @@ def load_catalog(products=DEFAULT_PRODUCTS, seed=DEFAULT_SEED, append=False, pro
     planner = Planner(seed, start + products)
 
     now = timezone.now()
-    totals = dict(products=0, variants=0, values=0, prices=0, stock=0, images=0, relations=0)
+    totals = dict(products=0, variants=0, values=0, prices=0, stock=0, images=0, documents=0, relations=0)
     links, picks = [], []
     pool = ImagePool()
     with paused(), transaction.atomic():

@@ -74,3 +74,17 @@ def picture(type_code, colour):
     out = io.BytesIO()
     image.save(out, "JPEG", quality=85)
     return out.getvalue()
+
+
+def manual_pdf(type_code, language):
+    """A one-page PDF "user manual" of a product type in one language."""
+    kind = V.PRODUCT_TYPES[type_code]
+    page = Image.new("RGB", (595, 842), (255, 255, 255))  # A4 at 72 dpi
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((0, 0, 595, 90), fill=_rgb(kind["colours"][0]))
+    draw.text((40, 45), V.MANUAL_TITLE[language], font=_font(30), fill=(255, 255, 255), anchor="lm")
+    draw.text((40, 140), kind["names"][language], font=_font(26), fill=(30, 30, 30))
+    draw.text((40, 190), kind["uses"][language], font=_font(14), fill=(60, 60, 60))
+    out = io.BytesIO()
+    page.save(out, "PDF", resolution=72)
+    return out.getvalue()

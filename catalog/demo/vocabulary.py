@@ -584,3 +584,9 @@ BROCHURE_BANNER = t(
     "Введите код SPRING26 в интернет-магазине и получите скидку 10 %.",
     "Въведете кода SPRING26 в онлайн магазина за 10 % отстъпка.",
 )
+
+# --- product documents -------------------------------------------------------------
+MANUAL_TITLE = t("User manual", "Käyttöohje", "Használati útmutató", "Руководство пользователя",
+                 "Ръководство за употреба")
+# Families whose products come with a manual in every language.
+MANUAL_FAMILIES = ("power_tool", "garden_machine", "kitchen_appliance")

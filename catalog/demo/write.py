@@ -14,11 +14,13 @@ import html
 from datetime import timedelta
 from functools import lru_cache
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, models
 
 from catalog import search
 from catalog.models import (
-    AttributeValue, Price, Product, ProductImage, ProductRelation, Stock, Variant,
+    AttributeValue, Price, Product, ProductDocument, ProductImage, ProductRelation, Stock, Variant,
 )
 from catalog.richtext import sanitize_html
 
@@ -83,6 +85,7 @@ class ImagePool:
 
     def __init__(self):
         self.files = {}
+        self.manuals = ManualPool()
 
     def get(self, key):
         from catalog.images import ingest_image
@@ -95,6 +98,23 @@ class ImagePool:
             )
             self.files[key] = image_file
         return image_file
+
+
+class ManualPool:
+    """Stored file name of the manual per (product type, language), written on first use and shared."""
+
+    def __init__(self):
+        self.names = {}
+
+    def get(self, type_code, language):
+        key = (type_code, language)
+        name = self.names.get(key)
+        if name is None:
+            name = f"documents/demo/{type_code}-manual-{language}.pdf"
+            if not default_storage.exists(name):
+                name = default_storage.save(name, ContentFile(pictures.manual_pdf(type_code, language)))
+            self.names[key] = name
+        return name
 
 
 def _colour_labels():
@@ -117,7 +137,7 @@ def _value_columns(attribute, value, ref):
 
 def write_chunk(plans, ref, pool, now):
     """Insert the products of ``plans`` with everything that hangs off them;
-    returns {"products", "variants", "values", "prices", "stock", "images"} counts."""
+    returns {"products", "variants", "values", "prices", "stock", "images", "documents"} counts."""
     counts = {}
     retail, reseller = ref.price_lists["retail-eur"].pk, ref.price_lists["reseller-eur"].pk
 
@@ -220,6 +240,14 @@ def write_chunk(plans, ref, pool, now):
         (image.pk, lang, text) for image, texts in zip(images, alts) for lang, text in texts.items()
     ])
     counts["images"] = len(images)
+
+    # A user manual in every language for machines and appliances.
+    manuals = pool.manuals
+    counts["documents"] = insert_rows(ProductDocument, ("product", "language_code", "kind", "title", "file",
+                                                        "position"), [
+        (pk, lang, ProductDocument.Kind.MANUAL, V.MANUAL_TITLE[lang], manuals.get(plan.type_code, lang), 0)
+        for plan, pk in pairs if plan.family in V.MANUAL_FAMILIES for lang in V.LANGUAGES
+    ])
     return counts
 
 

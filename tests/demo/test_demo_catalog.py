@@ -16,7 +16,7 @@ from catalog.demo import vocabulary as V
 from catalog.demo.plan import Planner
 from catalog.models import (
     Attribute, AttributeOption, AttributeValue, Category, Family, ImageFile, Price, PriceList, Product,
-    ProductImage, ProductRelation, Rendition, Stock, Store, Variant,
+    ProductDocument, ProductImage, ProductRelation, Rendition, Stock, Store, Variant,
 )
 from publishing.campaigns import short_url
 from publishing.models import (
@@ -223,3 +223,13 @@ def test_search_text_is_written_as_the_catalog_composes_it():
     assert drills.exists() and all(p.sku[:2] in ("PD", "HD") for p in drills)
     mowers = Product.objects.filter(search.search_filter("FŰNYÍRÓ"))
     assert mowers.exists() and all(p.sku.startswith("LM-") for p in mowers)
+
+
+def test_machines_come_with_a_manual_in_every_language():
+    drill = Product.objects.filter(family__code="power_tool").first()
+    manuals = {d.language_code: d for d in ProductDocument.objects.filter(product=drill)}
+    assert set(manuals) == LANGS
+    assert manuals["ru"].title == "Руководство пользователя"
+    with default_storage.open(manuals["bg"].file.name) as handle:
+        assert handle.read(5) == b"%PDF-"
+    assert not ProductDocument.objects.filter(product__family__code="accessory").exists()
