@@ -43,14 +43,16 @@ class Column:
         """Whether a variant row may carry a value in this column."""
         if self.kind in VARIANT_KINDS or (self.kind == "field" and self.name == "gtin"):
             return True
-        return self.kind == "attribute" and self.attribute.is_variant_axis and self.attribute.type == Attribute.Type.SELECT
+        attribute = self.attribute
+        return self.kind == "attribute" and attribute.is_variant_axis and attribute.type == Attribute.Type.SELECT
 
 
 class Reference:
     """Attributes, price lists and stores by code, loaded once per export or import."""
 
     def __init__(self):
-        self.attributes = {a.code: a for a in Attribute.objects.prefetch_related("options").order_by("position", "code")}
+        attributes = Attribute.objects.prefetch_related("options").order_by("position", "code")
+        self.attributes = {a.code: a for a in attributes}
         self.attributes_by_id = {a.pk: a for a in self.attributes.values()}
         self.price_lists = {p.code: p for p in PriceList.objects.order_by("code")}
         self.stores = {s.code: s for s in Store.objects.order_by("code")}
@@ -103,7 +105,8 @@ def parse_header(text, reference):
     if prefix == "attr" and code:
         attribute = reference.attributes.get(code)
         if attribute is None:
-            raise HeaderError(_("Unknown attribute '%(code)s' in column '%(header)s'.") % {"code": code, "header": header})
+            raise HeaderError(_("Unknown attribute '%(code)s' in column '%(header)s'.") % {
+                "code": code, "header": header})
         if attribute.localizable and not language:
             raise HeaderError(_("Attribute '%(code)s' differs per language: write 'attr:%(code)s[%(example)s]'.") % {
                 "code": code, "example": reference.languages[0]})
