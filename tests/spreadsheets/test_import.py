@@ -165,3 +165,24 @@ def test_new_products_get_free_slugs(catalog):
     slugs = {sku: product(sku).slug for sku in ("DRILL-1", "SAME-1", "SAME-2")}
     assert len(set(slugs.values())) == 3
     assert slugs["SAME-1"] == "cordless-drill" and slugs["SAME-2"] == "cordless-drill-2"
+
+
+def test_xlsx_cells_typed_as_numbers_and_dates(catalog):
+    import io
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["sku", "price:retail", "stock:kamppi", "attr:launched", "attr:cordless", "gtin"])
+    workbook.active.append(["DRILL-1", 119.9, 5, datetime(2026, 4, 1), False, 6414570000027])
+    out = io.BytesIO()
+    workbook.save(out)
+    report = run_import(out.getvalue())
+    assert {header for header, _old, _new in report.rows[0].changes} == {
+        "price:retail", "stock:kamppi", "attr:launched", "attr:cordless"}
+    drill = product("DRILL-1")
+    assert Price.objects.get(product=drill, price_list__code="retail").amount == Decimal("119.90")
+    assert Stock.objects.get(product=drill).quantity == 5
+    values = {v.attribute.code: v for v in AttributeValue.objects.filter(product=drill).select_related("attribute")}
+    assert str(values["launched"].value_date) == "2026-04-01" and values["cordless"].value_bool is False
