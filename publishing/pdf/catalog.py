@@ -4,6 +4,7 @@
 is what the job kind, the command and the admin all call.
 """
 
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -108,22 +109,32 @@ def parts_renderer(context, stylesheets, reporter, *, steps_done, steps_total):
             reporter.progress(steps_done + done["products"], steps_total,
                               _("part %(part)d of %(parts)d laid out") % {"part": index + 1, "parts": len(part_lists)})
 
+        clock = {"last": time.monotonic()}
+
+        def lap(name):
+            now = time.monotonic()
+            reporter.log(_("%(phase)s took %(seconds).1f s.") % {"phase": name, "seconds": now - clock["last"]})
+            clock["last"] = now
+
         with parts.temp_directory() as directory:
             front_pages = pdf_render.render_pdf(front_html({}), base_url=base_url, stylesheets=stylesheets).pages
+            lap("contents")
             rendered = parts.render_parallel(part_htmls, stylesheets, directory, on_done=part_done)
-            for _attempt in range(2):
+            lap("parts")
+            front_path = Path(directory) / "front.pdf"
+            for _attempt in range(3):
                 numbers, page = {}, front_pages
                 for _path, pages, _refused, anchors in rendered:
                     numbers.update(_page_of(anchors, page))
                     page += pages
-                front_path = Path(directory) / "front.pdf"
                 with open(front_path, "wb") as front_handle:
                     front = pdf_render.render_pdf(front_html(numbers), base_url=base_url, stylesheets=stylesheets,
                                                   write_to=front_handle)
                 if front.pages == front_pages:
                     break
                 front_pages = front.pages  # real numbers changed the contents' length: count again
-            total = page
+            total = front.pages + sum(r[1] for r in rendered)
+            lap("contents with page numbers")
             starts = {numbers[c["id"]]: c["title"] for c in reversed(chapters) if c["id"] in numbers}
             marks = [starts.get(number, "") for number in range(2, total + 1)]
             reporter.progress(steps_total - 1, steps_total, _("merging parts"))
@@ -133,7 +144,9 @@ def parts_renderer(context, stylesheets, reporter, *, steps_done, steps_total):
                     render_to_string("pdf/catalog_furniture.html", {**context, "page_marks": marks}),
                     base_url=base_url, stylesheets=stylesheets, write_to=furniture_handle,
                 )
+            lap("headers and footers")
             pages = parts.merge(front_path, [r[0] for r in rendered], furniture_path, handle)
+            lap("merge")
         refused = [item for r in rendered for item in r[2]]
         return pdf_render.RenderResult(pages=pages, refused=refused)
 

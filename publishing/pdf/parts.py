@@ -117,6 +117,8 @@ def merge(front_path, part_paths, furniture_path, handle):
         raise RuntimeError(f"furniture has {len(furniture.pages)} pages for {len(writer.pages)}")
     for index in range(1, len(writer.pages)):
         writer.pages[index].merge_page(furniture.pages[index])
+    # Each part embedded its own copy of shared images: keep one.
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     writer.write(handle)
     return len(writer.pages)
 

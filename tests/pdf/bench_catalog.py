@@ -1,8 +1,9 @@
-"""Catalog render timing for 60 and 500 products (run explicitly: pytest tests/pdf/bench_catalog.py -s)."""
+"""Catalog render timing, in one piece and in parallel parts (run explicitly:
+``PIM_BENCH_SIZES=60,500,1000 pytest tests/pdf/bench_catalog.py -s``)."""
 
 import os
-import time
 import resource
+import time
 
 import pytest
 
@@ -13,21 +14,30 @@ from tests.pdf.pdfutil import artifact_path, page_count
 SIZES = [int(n) for n in os.environ.get("PIM_BENCH_SIZES", "60,500").split(",")]
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("count", SIZES)
-def test_catalog_render_time(count):
-    started = time.monotonic()
-    build_catalog(count, image_pool=20)
-    built = time.monotonic() - started
+def _timed(label, count):
     started = time.monotonic()
     artifact = render_catalog("print", "fi")
     seconds = time.monotonic() - started
     pages = page_count(artifact_path(artifact))
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    print(f"\n{count} products, {label}: {seconds:.2f} s, {pages} pages, {seconds / count * 1000:.1f} ms/product, "
+          f"{pages / seconds:.2f} pages/s, parts {artifact.meta.get('parts')}, size {artifact.size_bytes // 1024} KiB, "
+          f"peak RSS {own} MiB (largest child {children} MiB)")
+    return seconds, artifact
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", SIZES)
+def test_catalog_render_time(count, settings):
     started = time.monotonic()
-    render_catalog("print", "fi")
-    cached = time.monotonic() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    print(f"\n{count} products: data {built:.1f} s; render {seconds:.2f} s, {pages} pages, "
-          f"{seconds / count * 1000:.1f} ms/product, {pages / seconds:.2f} pages/s, "
-          f"weasyprint {artifact.meta['render_seconds']} s; cached {cached:.3f} s; "
-          f"size {artifact.size_bytes // 1024} KiB; peak RSS {peak} MiB")
+    build_catalog(count, image_pool=20)
+    print(f"\n{count} products: test data built in {time.monotonic() - started:.1f} s")
+    settings.PIM_PDF_PART_PRODUCTS = 10**6
+    one_piece, _artifact = _timed("one piece", count)
+    settings.PIM_PDF_PART_PRODUCTS = 150
+    in_parts, artifact = _timed("parts of 150", count)
+    started = time.monotonic()
+    assert render_catalog("print", "fi").pk == artifact.pk
+    print(f"{count} products: cached answer in {time.monotonic() - started:.3f} s; "
+          f"parts are {one_piece / in_parts:.2f}x the one-piece rate")
