@@ -50,7 +50,8 @@ def check_locale(channel, locale):
     """``locale`` must be a configured language the channel publishes in."""
     if locale not in language_codes():
         raise RenderInputError(
-            _("Unknown locale: %(locale)s (known: %(known)s)") % {"locale": locale, "known": ", ".join(language_codes())},
+            _("Unknown locale: %(locale)s (known: %(known)s)")
+            % {"locale": locale, "known": ", ".join(language_codes())},
         )
     channel_languages = list(channel.languages.values_list("language_code", flat=True))
     if channel_languages and locale not in channel_languages:
@@ -241,7 +242,8 @@ def render_to_artifact(kind, key, *, template=None, context=None, stylesheets, f
             "rendered_at": datetime.now(tz=timezone.get_current_timezone()).isoformat(),
         }
         artifact.save(update_fields=["meta"])
-        reporter.log(_("Rendered %(pages)d pages in %(seconds)s s.") % {"pages": result.pages, "seconds": state["seconds"]})
+        reporter.log(_("Rendered %(pages)d pages in %(seconds)s s.")
+                     % {"pages": result.pages, "seconds": state["seconds"]})
     reporter.progress(steps_total, steps_total, _("done"))
     return artifact
 
@@ -274,7 +276,7 @@ def cached(kind, key, *, channel, locale, subject, reporter, steps_total):
 
 
 __all__ = [
-    "RenderInputError", "Reporter", "cached", "check_locale", "document_version", "generated_on", "get_channel",
-    "image_src", "inputs_hash", "key_attributes", "price_text", "render_to_artifact", "snapshots", "static_path",
-    "write_output",
+    "RenderInputError", "Reporter", "cached", "check_locale", "document_version", "file_hash_of_module",
+    "generated_on", "get_channel", "image_src", "inputs_hash", "key_attributes", "price_text", "qr_markup",
+    "qr_version", "render_to_artifact", "snapshots", "static_path", "write_output",
 ]
