@@ -277,6 +277,6 @@ def cached(kind, key, *, channel, locale, subject, reporter, steps_total):
 
 __all__ = [
     "RenderInputError", "Reporter", "cached", "check_locale", "document_version", "file_hash_of_module",
-    "generated_on", "get_channel", "image_src", "inputs_hash", "key_attributes", "price_text", "qr_markup",
-    "qr_version", "render_to_artifact", "snapshots", "static_path", "write_output",
+    "generated_on", "get_channel", "image_src", "inputs_hash", "key_attributes", "language_codes", "price_text",
+    "qr_markup", "qr_version", "render_to_artifact", "snapshots", "static_path", "write_output",
 ]

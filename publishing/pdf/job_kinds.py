@@ -40,3 +40,11 @@ def render_labels(ctx, store, locale, channel="print"):
     from publishing.pdf.labels import render_labels as render
 
     return _run(render, ctx, store, locale, channel_code=channel)
+
+
+# The worker imports only ``job_kinds`` modules; the brochure's kinds live in
+# their own module of this package and are registered from here.
+try:
+    from publishing.pdf import brochure_jobs  # noqa: E402, F401
+except ImportError:  # pragma: no cover - the brochure part is optional
+    pass

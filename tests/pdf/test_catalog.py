@@ -185,3 +185,9 @@ def test_catalog_rendered_in_parts_keeps_page_numbers_contents_and_fonts(catalog
     bookmarks = {item.title: reader.get_destination_page_number(item) + 1 for item in flat(reader.outline)}
     for title, number in entries:  # the chapter bookmarks lead to the chapters' pages
         assert bookmarks[title] == int(number)
+
+
+def test_worker_knows_every_pdf_job_kind():
+    from publishing.jobs import registered_kinds
+
+    assert {"render_catalog", "render_datasheet", "render_labels", "render_brochure"} <= set(registered_kinds())
