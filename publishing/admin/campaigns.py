@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from parler.admin import TranslatableAdmin
 
+import publishing.pdf.brochure_jobs  # noqa: F401  (registers the render_brochure job kind; admin loads in every process)
 from publishing.campaigns import short_url
 from publishing.jobs import start_job
 from publishing.models import Artifact, Brochure, BrochureItem, ShortLink
