@@ -59,7 +59,8 @@ def _brochure_skus(candidates):
 
 
 def validate(products, seed):
-    if not isinstance(products, int) or not 1 <= products <= MAX_PRODUCTS:
+    """Raise DemoCatalogError unless 1 ≤ products ≤ MAX_PRODUCTS and seed ≥ 0."""
+    if isinstance(products, bool) or not isinstance(products, int) or not 1 <= products <= MAX_PRODUCTS:
         raise DemoCatalogError(
             _("The number of products must be between 1 and %(max)s, not %(value)s.")
             % {"max": MAX_PRODUCTS, "value": products}
