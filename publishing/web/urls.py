@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import path, register_converter
 
-from . import robots, sitemaps, views
+from . import qr, robots, sitemaps, views
 
 
 class LanguageConverter:
@@ -34,4 +34,5 @@ root_urlpatterns = [
     path("sitemap.xml", sitemaps.sitemap, name="web-sitemap"),
     path("sitemap-<int:number>.xml", sitemaps.sitemap_part, name="web-sitemap-part"),
     path("robots.txt", robots.robots_txt, name="web-robots"),
+    path("q/<str:code>", qr.landing, name="web-qr"),
 ]

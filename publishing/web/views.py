@@ -13,7 +13,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
-from . import pages, presentation, seo
+from . import campaign_banner, pages, presentation, seo
 
 PAGE_SIZE = 24
 PRODUCT_MAX_AGE = 300
@@ -171,8 +171,12 @@ def product(request, lang, channel, languages, slug):
         context = _context(lang, languages, {}, title=document.get("name"), product=document)
         return render(request, "web/gone.html", context, status=410)
 
+    # A QR landing URL carries its campaign in the query: the banner page is its
+    # own URL (and ETag), the plain page stays the same for every visitor.
+    campaign = campaign_banner.banner_for(request.GET, lang)
     # seq changes with every publish of this page, the hash with its content
-    etag = f'"{snapshot.sku}-{lang}-{snapshot.seq}-{snapshot.content_hash[:16]}"'
+    etag = f'"{snapshot.sku}-{lang}-{snapshot.seq}-{snapshot.content_hash[:16]}'
+    etag += f'-{campaign["code"]}-{campaign["version"]}"' if campaign else '"'
     last_modified = int(snapshot.updated_at.timestamp())
     headers = {
         "ETag": etag,
@@ -182,7 +186,13 @@ def product(request, lang, channel, languages, slug):
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
         translations = pages.translations_of(channel, snapshot.sku)
-        response = render(request, "web/product.html", _product_context(lang, languages, document, translations))
+        context = _product_context(lang, languages, document, translations)
+        if campaign:
+            context["campaign"] = campaign
+            # Switching language keeps the reader in the campaign.
+            for language in context["languages"]:
+                language["url"] = f"{language['url']}?{campaign['query']}"
+        response = render(request, "web/product.html", context)
     for name, value in headers.items():
         response[name] = value
     return response
