@@ -330,7 +330,15 @@ def _unvalidated(builder):
     """The plan item of a builder whose rows read cleanly, checked only when written."""
     if any(r.action == "error" for r in builder._rows()):
         return None
-    return {"new": builder.product is None, "data": builder.data, "group": builder.group, "builder": builder}
+    return _plan_item(builder)
+
+
+def _plan_item(builder):
+    item = {"new": builder.product is None, "data": builder.data, "group": builder.group, "builder": builder}
+    # The plan lives until the write: keep the dict and the error map, not
+    # the loaded product with everything prefetched for it.
+    builder.product = builder.current_variants = None
+    return item
 
 
 def _validate_group(builder, refs):
@@ -360,7 +368,7 @@ def _validate_group(builder, refs):
         for result in results:
             result.action, result.changes = "unchanged", []
         return None
-    return {"new": product is None, "data": data, "group": group, "builder": builder}
+    return _plan_item(builder)
 
 
 class _SlugPicker:
