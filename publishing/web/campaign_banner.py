@@ -3,12 +3,18 @@
 It is driven by the landing URL's own query (``utm_medium=qr`` and
 ``utm_campaign=<brochure code>``), never by a cookie or session, so the plain
 product page stays one cacheable representation for everyone and the banner
-page is simply another URL.
+page is simply another URL. The site's Content-Security-Policy allows only
+stylesheet files, so each brochure's colours and typeface come as a small
+stylesheet of their own (``/campaign/{code}.css``), versioned by the
+brochure's last change.
 """
 
 from urllib.parse import urlencode
 
+from django.http import Http404, HttpResponse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
 
 from publishing.models import Brochure
 
@@ -64,3 +70,34 @@ def banner_for(params, lang):
         "query": urlencode({key: params.get(key) for key in ("utm_source", "utm_medium", "utm_campaign")
                             if params.get(key)}),
     }
+
+
+STYLESHEET = """.campaign-banner {{
+  --campaign-primary: {primary};
+  --campaign-accent: {accent};
+  --campaign-font: {font};
+}}
+"""
+
+
+def stylesheet(request, code):
+    """The brochure's colours and typeface as CSS custom properties for the banner."""
+    brochure = Brochure.objects.filter(code=code).only("code", "primary_color", "accent_color", "typeface",
+                                                       "updated_at").first()
+    if brochure is None:
+        raise Http404(code)
+    last_modified = int(brochure.updated_at.timestamp())
+    etag = f'"{brochure.code}-{last_modified}"'
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        # Colours are validated as #RRGGBB on save; the font stack is ours.
+        css = STYLESHEET.format(
+            primary=brochure.primary_color, accent=brochure.accent_color,
+            font=FONT_STACKS.get(brochure.typeface, FONT_STACKS[Brochure.Typeface.SANS]),
+        )
+        response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    # Pages link it with ?v=<last change>, so a long lifetime is safe.
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

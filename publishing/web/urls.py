@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import path, register_converter
 
-from . import qr, robots, sitemaps, views
+from . import campaign_banner, qr, robots, sitemaps, views
 
 
 class LanguageConverter:
@@ -35,4 +35,5 @@ root_urlpatterns = [
     path("sitemap-<int:number>.xml", sitemaps.sitemap_part, name="web-sitemap-part"),
     path("robots.txt", robots.robots_txt, name="web-robots"),
     path("q/<str:code>", qr.landing, name="web-qr"),
+    path("campaign/<str:code>.css", campaign_banner.stylesheet, name="web-campaign-css"),
 ]

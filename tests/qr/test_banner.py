@@ -23,9 +23,19 @@ def test_landing_shows_banner_and_promo_in_brochure_colours_and_type(client, dri
     assert 'class="campaign-banner campaign-typeface-serif"' in html
     assert "Tavaszi akció Őrség" in html  # the Hungarian banner on the Hungarian page
     assert '<strong class="promo-code">SPRING26</strong>' in html
-    assert "--campaign-primary: #123456" in html and "--campaign-accent: #ffcc00" in html
-    assert "Noto Serif" in html
     assert "web/campaign.css" in html
+    # the site's CSP forbids inline styles: the colours come as the brochure's own stylesheet
+    assert " style=" not in html
+    version = int(brochure.updated_at.timestamp())
+    assert f'href="/campaign/spring.css?v={version}"' in html
+    css = client.get("/campaign/spring.css")
+    assert css.status_code == 200
+    assert css["Content-Type"].startswith("text/css")
+    body = css.content.decode()
+    assert "--campaign-primary: #123456" in body and "--campaign-accent: #ffcc00" in body
+    assert "Noto Serif" in body
+    assert client.get("/campaign/spring.css", HTTP_IF_NONE_MATCH=css["ETag"]).status_code == 304
+    assert client.get("/campaign/nope.css").status_code == 404
 
 
 def test_banner_follows_page_language_and_switcher_keeps_campaign(client, drill, brochure):
