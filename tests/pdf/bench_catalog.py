@@ -14,16 +14,27 @@ from tests.pdf.pdfutil import artifact_path, page_count
 SIZES = [int(n) for n in os.environ.get("PIM_BENCH_SIZES", "60,500").split(",")]
 
 
+def _cpu():
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
 def _timed(label, count):
+    # CPU seconds beside wall time: on a busy shared machine the wall time
+    # mostly measures the scheduler; CPU shows what an idle machine would need.
+    own_before, children_before = _cpu()
     started = time.monotonic()
     artifact = render_catalog("print", "fi")
     seconds = time.monotonic() - started
+    own_after, children_after = _cpu()
+    own_cpu, children_cpu = own_after - own_before, children_after - children_before
     pages = page_count(artifact_path(artifact))
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
     print(f"\n{count} products, {label}: {seconds:.2f} s, {pages} pages, {seconds / count * 1000:.1f} ms/product, "
           f"{pages / seconds:.2f} pages/s, parts {artifact.meta.get('parts')}, size {artifact.size_bytes // 1024} KiB, "
-          f"peak RSS {own} MiB (largest child {children} MiB)")
+          f"peak RSS {own} MiB (largest child {children} MiB); CPU {own_cpu:.1f} s here + {children_cpu:.1f} s "
+          f"in part processes")
     return seconds, artifact
 
 
