@@ -8,6 +8,8 @@ Tokens are stored hashed (publishing.models.tokens); a revoked token answers
 
 from datetime import timedelta
 
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -15,7 +17,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
 
-from publishing.models import ChannelToken
+from publishing.models import ChannelToken, FeedPullDay
 from publishing.models.tokens import hash_token
 
 KEYWORD = "Token"
@@ -77,6 +79,23 @@ def touch(token, now=None):
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         ChannelToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+
+
+def record_pull(token, now=None):
+    """Count one served pull for the token today (the dashboard's feed activity).
+
+    One UPDATE per request; the first pull of a day inserts the row instead
+    (a concurrent first pull loses the insert race and updates).
+    """
+    now = now or timezone.now()
+    rows = FeedPullDay.objects.filter(token=token, day=timezone.localdate(now))
+    if rows.update(pulls=F("pulls") + 1, last_pull_at=now):
+        return
+    try:
+        with transaction.atomic():
+            FeedPullDay.objects.create(token=token, day=timezone.localdate(now), pulls=1, last_pull_at=now)
+    except IntegrityError:
+        rows.update(pulls=F("pulls") + 1, last_pull_at=now)
 
 
 class ChannelTokenAuthentication(BaseAuthentication):

@@ -10,7 +10,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from . import pages
-from .auth import ChannelTokenAuthentication, IsChannelToken
+from .auth import ChannelTokenAuthentication, IsChannelToken, record_pull
 from .errors import ChannelInactive, InvalidLimit, InvalidLocale
 from .serializers import (
     PAGE_EXAMPLES, DocumentSerializer, ErrorSerializer, FeedPageSerializer, LocaleErrorSerializer,
@@ -154,6 +154,12 @@ class FeedView(APIView):
     permission_classes = [IsChannelToken]
     throttle_classes = [FeedRateThrottle]
     renderer_classes = [JSONRenderer]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Only pulls that were served (200 or 304) count as feed activity.
+        if response.status_code < 400 and request.auth is not None:
+            record_pull(request.auth)
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def channel_and_locale(self, request):
         channel = request.auth.channel
