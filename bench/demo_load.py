@@ -14,6 +14,7 @@ line per run for scripts.
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -98,17 +99,17 @@ def main():
         if args.database_url:
             command += ["--database-url", args.database_url]
         print(f"Loading {count} demo products …", flush=True)
-        completed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+        try:
+            completed = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+        finally:
+            if not args.keep:
+                shutil.rmtree(base, ignore_errors=True)
         sys.stdout.write("".join(line + "\n" for line in completed.stdout.splitlines()
                                  if not line.startswith("RESULT ")))
         if completed.returncode:
             sys.stderr.write(completed.stderr)
             sys.exit(completed.returncode)
         results += [json.loads(line[7:]) for line in completed.stdout.splitlines() if line.startswith("RESULT ")]
-        if not args.keep:
-            import shutil
-
-            shutil.rmtree(base, ignore_errors=True)
     print()
     print(f"{'products':>9} {'catalog s':>10} {'renditions s':>13} {'publish s':>10} {'total s':>9} "
           f"{'CPU s':>7} {'products/s':>11}")
