@@ -35,5 +35,7 @@ root_urlpatterns = [
     path("sitemap-<int:number>.xml", sitemaps.sitemap_part, name="web-sitemap-part"),
     path("robots.txt", robots.robots_txt, name="web-robots"),
     path("q/<str:code>", qr.landing, name="web-qr"),
+    # typed by hand from paper, sometimes with a slash at the end
+    path("q/<str:code>/", qr.landing),
     path("campaign/<str:code>.css", campaign_banner.stylesheet, name="web-campaign-css"),
 ]

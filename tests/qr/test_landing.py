@@ -35,6 +35,11 @@ def test_scan_is_recorded_and_redirects_to_the_page_in_the_link_language(client,
     assert link.scan_count == 1
 
 
+def test_trailing_slash_lands_too(client, drill, brochure):
+    make_link(brochure, lang="hu", code="abc2345")
+    assert client.get("/q/abc2345/")["Location"] == f"{page('hu')}?{TAGS}"
+
+
 def test_codes_are_case_insensitive_and_desktop_is_classified(client, drill, brochure):
     make_link(brochure, lang="ru", code="xyz2345")
     response = client.get("/q/XYZ2345", HTTP_USER_AGENT=DESKTOP)
