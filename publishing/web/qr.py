@@ -33,12 +33,12 @@ def landing_path(link, channel):
     query = campaign_query(link)
     languages = pages.channel_languages(channel)
     if channel is not None:
-        documents = pages.translations_of(channel, link.sku)
+        # Only the page URLs, not whole documents: a scan should stay cheap.
+        urls = dict(pages.live(channel).filter(sku=link.sku).values_list("locale", "document__url"))
         order = [link.language_code] + [code for code in languages if code != link.language_code]
         for lang in order:
-            url = (documents.get(lang) or {}).get("url")
-            if url:
-                return _with_query(pages.path_of(url), query)
+            if urls.get(lang):
+                return _with_query(pages.path_of(urls[lang]), query)
     if link.language_code in languages:
         home = link.language_code
     elif languages:

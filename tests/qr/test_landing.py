@@ -171,3 +171,10 @@ def test_short_link_codes_are_never_reused_by_the_landing(client, drill, brochur
     link = make_link(brochure, code="abc2345")
     client.get("/q/abc2345", HTTP_USER_AGENT=PHONE)
     assert ShortLink.objects.filter(code="abc2345", pk=link.pk).exists()
+
+
+def test_a_scan_costs_a_fixed_number_of_queries(client, drill, brochure, django_assert_max_num_queries):
+    make_link(brochure, code="abc2345")
+    # link, channel + its languages, page URLs, scan insert, counter update
+    with django_assert_max_num_queries(6):
+        assert client.get("/q/abc2345", HTTP_USER_AGENT=PHONE).status_code == 302
