@@ -12,9 +12,11 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
-from parler.cache import _delete_cached_translations
+from parler.cache import _delete_cached_translations, get_translation_cache_key
 
 from django.utils.text import slugify
 
@@ -727,7 +729,7 @@ def apply(plan, report, *, user=None, progress=None):
                 results = upsert_products([item["data"] for item in chunk], user=user, require_version=False)
                 for item, outcome in zip(chunk, results):
                     if outcome.product is not None:
-                        saved.append(outcome.product)
+                        saved.append(outcome.product.pk)
                     if outcome.status_code not in (201, 204):
                         errors = outcome.errors or {"": [_("Changed meanwhile; import again.")]}
                         item["builder"].report_errors(errors)
@@ -758,7 +760,12 @@ def _group_results(group):
         yield result
 
 
-def _forget(products):
-    # Parler caches translations on save; a rollback must not leave them behind.
-    for product in products:
-        _delete_cached_translations(product)
+def _forget(product_ids):
+    """Parler caches translations on save; a rollback must not leave them
+    behind. Every language's key goes: after the rollback the database no
+    longer says which languages a new product had, and SQLite hands its id
+    to the next product."""
+    keys = [get_translation_cache_key(Translation, pk, language)
+            for pk in product_ids for language in settings.LANGUAGE_CODES]
+    for start in range(0, len(keys), 1000):
+        cache.delete_many(keys[start:start + 1000])

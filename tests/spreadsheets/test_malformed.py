@@ -126,3 +126,21 @@ def test_xlsx_formula_cells_are_refused(catalog):
 def test_empty_file(catalog):
     with pytest.raises(FileRefused, match="empty"):
         run_import(b"")
+
+
+def test_rollback_leaves_no_cached_translations(catalog):
+    from django.core.cache import cache
+    from parler.cache import get_translation_cache_key
+
+    from catalog.models import Product
+
+    next_pk = Product.objects.order_by("-pk").values_list("pk", flat=True).first() + 1
+    errors = refused(validate_first=False, data=csv_bytes([
+        ["sku", "name[en]", "gtin"],
+        ["FRESH-1", "Fresh product", ""],  # saved, then rolled back
+        ["FRESH-2", "Bad GTIN", "4006381333932"],
+    ]))
+    assert errors == [(3, "gtin", "The GTIN check digit is wrong.")]
+    assert not Product.objects.filter(sku="FRESH-1").exists()
+    translation = Product._parler_meta.root_model
+    assert cache.get(get_translation_cache_key(translation, next_pk, "en")) is None
