@@ -17,8 +17,13 @@ from publishing.admin.inlines import COMPLETENESS_PREFETCH, PRODUCT_INLINES, com
 from ..families import missing_required_attributes
 from ..images import smallest_rendition
 from ..models import Category, Family, Product
+from ..models.products import TRANSLATED_PRODUCT_FIELDS
+from ..permissions import is_language_limited, may_edit_language, refused_message
+from ..workflow import after_edit
+from .bulk import BulkEditMixin
 from .choices import CategorySubtreeFilter, TranslatedRelatedFilter
 from .inlines import CATALOG_PRODUCT_INLINES
+from .workflow import WorkflowAdminMixin, conflict_rows
 
 
 def translated_names(product):
@@ -58,21 +63,41 @@ class ProductAdminForm(TranslatableModelForm):
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
 
+    #: Set by the admin: the user whose language limits apply.
+    user = None
+
     def clean(self):
         cleaned = super().clean()
+        self._check_language_limit()
         loaded = cleaned.get("loaded_version")
         if loaded is not None and self.instance.pk and loaded != self.instance.version:
+            # Both sides shown: what the other editor saved and what this form sends.
+            self.conflict = conflict_rows(self, self.instance)
             raise ValidationError(
                 _("This product was saved by someone else (version %(current)d) after you opened it "
-                  "(version %(loaded)d). Open it again and repeat your change.")
+                  "(version %(loaded)d). Nothing was saved: compare both versions below, then open it "
+                  "again and repeat your change.")
                 % {"current": self.instance.version, "loaded": loaded},
                 code="stale_version",
             )
         return cleaned
 
+    def _check_language_limit(self):
+        language = getattr(self, "language_code", None) or self.instance.get_current_language()
+        if self.user is None or may_edit_language(self.user, language):
+            if self.user is not None and is_language_limited(self.user):
+                shared = [name for name in self.changed_data
+                          if name not in TRANSLATED_PRODUCT_FIELDS and name != "loaded_version"]
+                for name in shared:
+                    self.add_error(name, _("Your account may edit translated texts only."))
+            return
+        for name in self.changed_data:
+            if name != "loaded_version":
+                self.add_error(name if name in self.fields else None, refused_message(language))
+
 
 @admin.register(Product)
-class ProductAdmin(TranslatableAdmin):
+class ProductAdmin(WorkflowAdminMixin, BulkEditMixin, TranslatableAdmin):
     form = ProductAdminForm
     list_display = ("thumbnail", "sku", "name_column", "brand", "family", "status", "review_state", "languages_column",
                     completeness_column)
@@ -85,7 +110,7 @@ class ProductAdmin(TranslatableAdmin):
     raw_id_fields = ("replacement",)
     filter_horizontal = ("categories",)
     readonly_fields = ("version", "family_overview")
-    actions = list(PRODUCT_ACTIONS)
+    actions = [*PRODUCT_ACTIONS, "bulk_edit"]
     inlines = [*CATALOG_PRODUCT_INLINES, *PRODUCT_INLINES]
     fieldsets = (
         (None, {"fields": ("sku", "gtin", "mpn", "brand", "family", "categories", "status", "review_state",
@@ -119,6 +144,19 @@ class ProductAdmin(TranslatableAdmin):
         if obj is not None:
             obj._loaded_family_id = obj.family_id
         return obj
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        after_edit(form.instance, request.user)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context.get("adminform").form if context.get("adminform") else None
+        context["conflict_rows"] = getattr(form, "conflict", None)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_form(self, request, form, change):
         obj = super().save_form(request, form, change)

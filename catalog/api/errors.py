@@ -35,3 +35,9 @@ class VersionConflictError(WriteApiError):
 
 class TooManyItems(WriteApiError):
     default_code = "too_many_items"
+
+
+class LanguageNotAllowed(WriteApiError):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "language_not_allowed"
+    default_detail = _("You may not edit texts in some of the languages sent.")

@@ -16,7 +16,9 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from .. import services
-from .errors import TooManyItems, VersionConflictError, VersionRequired
+from ..permissions import changed_foreign_texts
+from ..workflow import after_edit
+from .errors import LanguageNotAllowed, TooManyItems, VersionConflictError, VersionRequired
 from .filters import ProductFilter
 from .parsers import NDJSONParser
 from .permissions import ProductPermissions
@@ -272,17 +274,29 @@ class ProductViewSet(viewsets.GenericViewSet):
         response["ETag"] = _etag(product)
         return response
 
+    def _check_languages(self, request, product=None):
+        self._check_languages_of(request.user, request.data, product)
+
+    @staticmethod
+    def _check_languages_of(user, data, product=None):
+        errors = changed_foreign_texts(user, product, data)
+        if errors:
+            raise LanguageNotAllowed(errors=errors)
+
     def create(self, request):
+        self._check_languages(request)
         try:
             product = services.create_product(request.data, user=request.user)
         except services.ProductValidationError as exc:
             raise ValidationError(exc.errors) from None
+        after_edit(product, request.user)
         location = reverse("api-product-detail", kwargs={"sku": product.sku})
         return self._respond(product, status.HTTP_201_CREATED, headers={"Location": location})
 
     def _update(self, request, partial):
         product = self.get_object()
         expected = self._expected_version(request)
+        self._check_languages(request, product)
         try:
             product = services.update_product(
                 product, request.data, expected_version=expected, partial=partial, user=request.user,
@@ -291,6 +305,7 @@ class ProductViewSet(viewsets.GenericViewSet):
             raise VersionConflictError(exc.current_version) from None
         except services.ProductValidationError as exc:
             raise ValidationError(exc.errors) from None
+        after_edit(product, request.user)
         return self._respond(product)
 
     def update(self, request, sku=None):
@@ -348,5 +363,9 @@ class ProductViewSet(viewsets.GenericViewSet):
             ]})
         if len(items) > BULK_MAX_ITEMS:
             raise TooManyItems(_("Send at most %(count)d items per request.") % {"count": BULK_MAX_ITEMS})
+        for item in items:
+            self._check_languages_of(request.user, item)
         results = services.upsert_products(items, user=request.user)
+        after_edit([r.product for r in results if r.product is not None and r.status_code in (201, 204)],
+                   request.user)
         return Response([result.as_dict() for result in results])

@@ -88,6 +88,11 @@ class Product(TranslatableModel):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         ordering = ["sku"]
+        permissions = [
+            ("submit_product", _("Can submit products for review")),
+            ("review_product", _("Can review products")),
+            ("approve_product", _("Can approve products")),
+        ]
 
     def __str__(self):
         name = self.safe_translation_getter("name", any_language=True)

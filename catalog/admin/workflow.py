@@ -1,0 +1,136 @@
+"""Product admin views of the editorial workflow: review (submit, approve,
+reject with a comment), history with a readable diff and revert, and the
+conflict report shown when a stale form is saved."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+
+from .. import history, workflow
+from ..models import Product, ProductHistory, ReviewEvent
+
+
+class WorkflowAdminMixin:
+    """Adds /review/, /versions/ and /versions/<id>/ to the product admin."""
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:object_id>/review/", wrap(self.review_view), name="catalog_product_review"),
+            path("<int:object_id>/versions/", wrap(self.versions_view), name="catalog_product_versions"),
+            path("<int:object_id>/versions/<int:version_id>/", wrap(self.version_view),
+                 name="catalog_product_version"),
+            *super().get_urls(),
+        ]
+
+    def _product(self, request, object_id):
+        product = get_object_or_404(Product, pk=object_id)
+        if not self.has_view_or_change_permission(request, product):
+            raise PermissionDenied
+        return product
+
+    def _context(self, request, product, title):
+        return {
+            **self.admin_site.each_context(request), "opts": self.opts, "original": product,
+            "title": title, "has_view_permission": True,
+            "change_url": reverse("admin:catalog_product_change", args=[product.pk]),
+        }
+
+    # --- review ---------------------------------------------------------------
+
+    def review_view(self, request, object_id):
+        product = self._product(request, object_id)
+        if request.method == "POST":
+            action = request.POST.get("action")
+            comment = request.POST.get("comment", "")
+            steps = {"submit": workflow.submit, "approve": workflow.approve, "reject": workflow.reject,
+                     "comment": None}
+            if action not in steps:
+                raise Http404
+            try:
+                if action == "comment":
+                    if not self.has_change_permission(request, product):
+                        raise PermissionDenied
+                    if comment.strip():
+                        ReviewEvent.objects.create(product=product, action=ReviewEvent.Action.COMMENTED,
+                                                   comment=comment, user=request.user, version=product.version)
+                else:
+                    steps[action](product, user=request.user, comment=comment)
+            except workflow.TransitionRefused as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Review state: %(state)s.") % {"state": product.get_review_state_display()})
+            return HttpResponseRedirect(reverse("admin:catalog_product_review", args=[product.pk]))
+        context = self._context(request, product, _("Review of %(product)s") % {"product": product})
+        context.update({
+            "events": workflow.history(product),
+            "may_submit": request.user.has_perm("catalog.change_product") or request.user.has_perm(
+                "catalog.submit_product"),
+            "may_approve": request.user.has_perm("catalog.approve_product"),
+        })
+        return TemplateResponse(request, "admin/catalog/product/review.html", context)
+
+    # --- history --------------------------------------------------------------
+
+    def versions_view(self, request, object_id):
+        product = self._product(request, object_id)
+        entries = list(ProductHistory.objects.filter(product=product).select_related("user")
+                       .order_by("-created_at", "-pk"))
+        rows = []
+        for index, entry in enumerate(entries):
+            older = entries[index + 1] if index + 1 < len(entries) else None
+            rows.append((entry, history.diff(older.data if older else None, entry.data)))
+        context = self._context(request, product, _("History of %(product)s") % {"product": product})
+        context["rows"] = rows
+        return TemplateResponse(request, "admin/catalog/product/versions.html", context)
+
+    def version_view(self, request, object_id, version_id):
+        product = self._product(request, object_id)
+        entry = get_object_or_404(ProductHistory, pk=version_id, product=product)
+        if request.method == "POST":
+            if not self.has_change_permission(request, product):
+                raise PermissionDenied
+            history.revert(entry, user=request.user)
+            messages.success(request, _("The product was reverted to this version."))
+            return HttpResponseRedirect(reverse("admin:catalog_product_versions", args=[product.pk]))
+        context = self._context(request, product, _("Version of %(when)s") % {"when": entry.created_at})
+        context.update({
+            "entry": entry,
+            # What reverting would change: from today's state back to this version.
+            "changes": history.diff(history.snapshot(product), entry.data),
+            "may_revert": self.has_change_permission(request, product),
+        })
+        return TemplateResponse(request, "admin/catalog/product/version.html", context)
+
+
+def conflict_rows(form, product):
+    """[(field, saved by the other editor, yours)] for a refused stale save:
+    the other editor's changes since the loaded version, and each field where
+    the submitted form differs from the stored product."""
+    rows = []
+    loaded = form.cleaned_data.get("loaded_version") if hasattr(form, "cleaned_data") else None
+    base = ProductHistory.objects.filter(product=product, version__lte=loaded or 0).order_by(
+        "-version", "-pk").first() if loaded else None
+    if base is not None:
+        for field, _before, after in history.diff(base.data, history.snapshot(product)):
+            rows.append((field, after, None))
+    language = form.language_code if hasattr(form, "language_code") else product.get_current_language()
+    translated = set(Product._parler_meta.get_all_fields())
+    for name in form.changed_data:
+        if name == "loaded_version":
+            continue
+        label = f"{name}[{language}]" if name in translated else name
+        theirs = product.safe_translation_getter(name, language_code=language) if name in translated \
+            else getattr(product, name, None)
+        if name == "categories":
+            theirs = ", ".join(str(c) for c in product.categories.all())
+            mine = ", ".join(str(c) for c in form.cleaned_data.get(name) or [])
+        else:
+            mine = form.cleaned_data.get(name, form.data.get(name))
+        rows = [row for row in rows if row[0] != label]
+        rows.append((label, theirs, mine))
+    return rows

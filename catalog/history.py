@@ -1,0 +1,159 @@
+"""Product history: a whole-product version after every change, a readable
+diff between versions, revert to any earlier one, and pruning by age and count."""
+
+import hashlib
+import json
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import ProductHistory, ProductImage, Variant
+from .models.products import Product
+
+# Keys that change on every save without changing the content.
+VOLATILE_KEYS = ("version", "updated_at", "review_state")
+
+
+def _queryset():
+    from .api.serializers import api_queryset
+
+    return api_queryset().prefetch_related(
+        Prefetch("images", queryset=ProductImage.objects.select_related("image_file", "variant")
+                 .prefetch_related("translations").order_by("position", "pk")),
+    )
+
+
+def snapshot(product):
+    """The whole product as a JSON-ready dict (write API shape plus images)."""
+    from .api.serializers import product_representation
+
+    product = _queryset().get(pk=product.pk)
+    data = product_representation(product)
+    data["images"] = [
+        {"file": image.image_file.sha256, "role": image.role, "position": image.position,
+         "variant": image.variant.sku if image.variant_id else None,
+         "alt": {t.language_code: t.alt for t in sorted(image.translations.all(), key=lambda t: t.language_code)}}
+        for image in product.images.all()
+    ]
+    return data
+
+
+def _digest(data):
+    content = {key: value for key, value in data.items() if key not in VOLATILE_KEYS}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def record(product, *, user=None, comment=""):
+    """Store the product's current state unless it equals the latest version; returns the version or None."""
+    data = snapshot(product)
+    digest = _digest(data)
+    latest = ProductHistory.objects.filter(product=product).order_by("-created_at", "-pk").first()
+    if latest is not None and latest.digest == digest:
+        return None
+    return ProductHistory.objects.create(
+        product=product, version=data["version"], data=data, digest=digest,
+        user=user if getattr(user, "is_authenticated", False) else None, comment=comment[:255],
+    )
+
+
+def record_many(products, *, user=None, comment=""):
+    """One history version per product that actually changed; returns how many were recorded."""
+    return sum(1 for product in products if record(product, user=user, comment=comment))
+
+
+def _flatten(data, prefix=""):
+    """{"name[fi]": "…", "attr:power": "…", "price:retail": "…", "image:1": "…"} for diffing."""
+    flat = {}
+    for key in ("sku", "gtin", "mpn", "brand", "family", "status"):
+        flat[key] = data.get(key)
+    flat["categories"] = ", ".join(data.get("categories") or [])
+    for language, texts in (data.get("translations") or {}).items():
+        for field, value in texts.items():
+            flat[f"{field}[{language}]"] = value
+    for row in data.get("attributes") or []:
+        key = f"attr:{row['code']}" + (f"[{row['locale']}]" if row.get("locale") else "")
+        flat[key] = row.get("value")
+    for row in data.get("variants") or []:
+        flat[f"variant:{row['sku']}"] = f"{row.get('gtin') or ''} {row.get('axes') or ''}".strip()
+    for row in data.get("prices") or []:
+        key = f"price:{row['price_list']}" + (f"/{row['variant']}" if row.get("variant") else "")
+        key += f" {row['valid_from']}" if row.get("valid_from") else ""
+        flat[key] = row.get("amount")
+    for row in data.get("stock") or []:
+        flat[f"stock:{row['store']}" + (f"/{row['variant']}" if row.get("variant") else "")] = row.get("quantity")
+    for index, row in enumerate(data.get("images") or []):
+        flat[f"image:{index + 1}"] = f"{row['file'][:12]} {row['role']} " + json.dumps(row["alt"], ensure_ascii=False)
+    return flat
+
+
+def diff(old, new):
+    """[(field, old value, new value)] of what differs between two snapshots (either may be None)."""
+    before, after = _flatten(old or {}), _flatten(new or {})
+    changes = []
+    for key in list(before) + [k for k in after if k not in before]:
+        a, b = before.get(key), after.get(key)
+        if (a or None) != (b or None):
+            changes.append((key, a, b))
+    return changes
+
+
+def previous(entry):
+    """The version recorded before ``entry`` for the same product, or None."""
+    return (ProductHistory.objects.filter(product_id=entry.product_id)
+            .filter(created_at__lte=entry.created_at).exclude(pk=entry.pk)
+            .filter(pk__lt=entry.pk).order_by("-created_at", "-pk").first())
+
+
+def revert(entry, *, user=None):
+    """Bring the product back to ``entry``: texts, attributes, variants,
+    prices, stock and images; records the result as a new version."""
+    from . import services
+    from .models import ImageFile
+
+    data = {key: value for key, value in entry.data.items()
+            if key in services.WRITABLE_KEYS}
+    with transaction.atomic():
+        product = services.update_product(entry.product, data, expected_version=None, partial=False, user=user)
+        files = {f.sha256: f for f in ImageFile.objects.filter(sha256__in=[i["file"] for i in entry.data.get("images", [])])}
+        variants = {v.sku: v for v in Variant.objects.filter(product=product)}
+        ProductImage.objects.filter(product=product).delete()
+        for row in entry.data.get("images", []):
+            image_file = files.get(row["file"])
+            if image_file is None:
+                continue  # the file itself is gone; nothing to point at
+            image = ProductImage(product=product, image_file=image_file, role=row["role"],
+                                 position=row["position"], variant=variants.get(row.get("variant")))
+            for language, alt in row["alt"].items():
+                image.set_current_language(language)
+                image.alt = alt
+            image.save()
+        Product.objects.filter(pk=product.pk).update(version=product.version + 1)
+        product.refresh_from_db()
+        record(product, user=user, comment=_("Reverted to the version of %(when)s") % {
+            "when": timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M")})
+    return product
+
+
+def prune(*, older_than_days=None, keep=None, now=None):
+    """Delete versions older than the age limit and beyond the newest ``keep``
+    per product (the newest version of each product always stays); returns
+    how many were deleted."""
+    now = now or timezone.now()
+    doomed = set()
+    rows = ProductHistory.objects.order_by("product_id", "-created_at", "-pk").values_list("pk", "product_id", "created_at")
+    cutoff = now - timedelta(days=older_than_days) if older_than_days is not None else None
+    rank, current = 0, None
+    for pk, product_id, created_at in rows.iterator(chunk_size=2000):
+        rank = rank + 1 if product_id == current else 1
+        current = product_id
+        if rank == 1:
+            continue
+        if (keep is not None and rank > keep) or (cutoff is not None and created_at < cutoff):
+            doomed.add(pk)
+    doomed = list(doomed)
+    for start in range(0, len(doomed), 500):
+        ProductHistory.objects.filter(pk__in=doomed[start:start + 500]).delete()
+    return len(doomed)

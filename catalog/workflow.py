@@ -1,0 +1,112 @@
+"""Review workflow of a product: submit, approve, reject with a comment.
+
+Approval republishes the product on the channels that require approval, so
+those channels move from the last approved snapshot to the approved edit.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Product, ReviewEvent
+
+State = Product.ReviewState
+
+
+class TransitionRefused(Exception):
+    """The product is not in a state that allows this step."""
+
+
+def _set_state(product, state, action, user, comment):
+    # update() leaves the version alone: a review step is not an edit of the content.
+    Product.objects.filter(pk=product.pk).update(review_state=state)
+    product.review_state = state
+    return ReviewEvent.objects.create(
+        product=product, action=action, comment=comment or "", version=product.version,
+        user=user if getattr(user, "is_authenticated", False) else None,
+    )
+
+
+def _require(user, perm):
+    if user is not None and not user.has_perm(perm):
+        raise PermissionDenied(_("You may not do this."))
+
+
+def submit(product, *, user=None, comment=""):
+    """Draft → in review."""
+    if user is not None and not (user.has_perm("catalog.submit_product") or user.has_perm("catalog.change_product")):
+        raise PermissionDenied(_("You may not do this."))
+    if product.review_state == State.IN_REVIEW:
+        raise TransitionRefused(_("The product is already waiting for review."))
+    with transaction.atomic():
+        return _set_state(product, State.IN_REVIEW, ReviewEvent.Action.SUBMITTED, user, comment)
+
+
+def approve(product, *, user=None, comment=""):
+    """In review (or draft) → approved; republishes on channels that require approval."""
+    _require(user, "catalog.approve_product")
+    if product.review_state == State.APPROVED:
+        raise TransitionRefused(_("The product is already approved."))
+    with transaction.atomic():
+        event = _set_state(product, State.APPROVED, ReviewEvent.Action.APPROVED, user, comment)
+    republish_approved(product)
+    return event
+
+
+def reject(product, *, user=None, comment):
+    """In review → draft, with the reviewer's comment (required)."""
+    _require(user, "catalog.approve_product")
+    if not (comment or "").strip():
+        raise TransitionRefused(_("Say why the product is rejected."))
+    if product.review_state != State.IN_REVIEW:
+        raise TransitionRefused(_("Only a product waiting for review can be rejected."))
+    with transaction.atomic():
+        return _set_state(product, State.DRAFT, ReviewEvent.Action.REJECTED, user, comment)
+
+
+def mark_edited(product):
+    """An approved product that was edited goes back to draft (channels that
+    require approval keep serving the last approved snapshot meanwhile)."""
+    if product.review_state == State.APPROVED:
+        Product.objects.filter(pk=product.pk).update(review_state=State.DRAFT)
+        product.review_state = State.DRAFT
+
+
+def after_edit(products, user=None, comment=""):
+    """Bookkeeping after a saved edit of one or more products: a history
+    version for each that changed, outdated flags for translations whose
+    source text changed, and a changed approved product goes back to draft
+    unless its editor may approve it. Returns the products that changed."""
+    from . import history, translation_workflow
+
+    if isinstance(products, Product):
+        products = [products]
+    changed = []
+    for product in products:
+        if history.record(product, user=user, comment=comment) is None:
+            continue
+        changed.append(product)
+        translation_workflow.source_changed(product)
+        if user is not None and not user.has_perm("catalog.approve_product"):
+            mark_edited(product)
+    return changed
+
+
+def republish_approved(product):
+    """Refresh the product on every channel that requires approval and where it is published."""
+    from publishing.models import Channel, Publication
+    from publishing.services import PublishRefused, publish
+
+    channels = Channel.objects.filter(
+        requires_approval=True, pk__in=Publication.objects.filter(product=product, is_published=True).values("channel_id"),
+    ).select_related("price_list")
+    for channel in channels:
+        try:
+            publish(product, channel)
+        except PublishRefused:
+            pass  # incomplete: the channel keeps the last snapshot and the admin flags it
+
+
+def history(product):
+    """Review events of the product, newest first."""
+    return list(ReviewEvent.objects.filter(product=product).select_related("user"))
