@@ -109,7 +109,8 @@ class ProductAdmin(WorkflowAdminMixin, BulkEditMixin, TranslatableAdmin):
     search_help_text = _("SKU, GTIN, MPN, variant SKU or name in any language.")
     raw_id_fields = ("replacement",)
     filter_horizontal = ("categories",)
-    readonly_fields = ("version", "family_overview")
+    # The review state moves only through the review page (who/when recorded).
+    readonly_fields = ("version", "review_state", "family_overview")
     actions = [*PRODUCT_ACTIONS, "bulk_edit"]
     inlines = [*CATALOG_PRODUCT_INLINES, *PRODUCT_INLINES]
     fieldsets = (

@@ -4,7 +4,7 @@ conflict report shown when a stale form is saved."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -51,6 +51,8 @@ class WorkflowAdminMixin:
                      "comment": None}
             if action not in steps:
                 raise Http404
+            if action in ("approve", "reject") and not request.user.has_perm("catalog.approve_product"):
+                return HttpResponseForbidden(_("You may not approve or reject products."))
             try:
                 if action == "comment":
                     if not self.has_change_permission(request, product):

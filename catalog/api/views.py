@@ -2,6 +2,7 @@
 delete) and the bulk upsert. Thin: catalog.services does the work."""
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -298,14 +299,17 @@ class ProductViewSet(viewsets.GenericViewSet):
         expected = self._expected_version(request)
         self._check_languages(request, product)
         try:
-            product = services.update_product(
-                product, request.data, expected_version=expected, partial=partial, user=request.user,
-            )
+            # One transaction with the bookkeeping: publishing refreshes on
+            # commit and must see the review state the edit leaves behind.
+            with transaction.atomic():
+                product = services.update_product(
+                    product, request.data, expected_version=expected, partial=partial, user=request.user,
+                )
+                after_edit(product, request.user)
         except services.VersionConflict as exc:
             raise VersionConflictError(exc.current_version) from None
         except services.ProductValidationError as exc:
             raise ValidationError(exc.errors) from None
-        after_edit(product, request.user)
         return self._respond(product)
 
     def update(self, request, sku=None):
@@ -365,7 +369,8 @@ class ProductViewSet(viewsets.GenericViewSet):
             raise TooManyItems(_("Send at most %(count)d items per request.") % {"count": BULK_MAX_ITEMS})
         for item in items:
             self._check_languages_of(request.user, item)
-        results = services.upsert_products(items, user=request.user)
-        after_edit([r.product for r in results if r.product is not None and r.status_code in (201, 204)],
-                   request.user)
+        with transaction.atomic():
+            results = services.upsert_products(items, user=request.user)
+            after_edit([r.product for r in results if r.product is not None and r.status_code in (201, 204)],
+                       request.user)
         return Response([result.as_dict() for result in results])
