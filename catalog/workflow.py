@@ -72,11 +72,12 @@ def mark_edited(product):
         product.review_state = State.DRAFT
 
 
-def after_edit(products, user=None, comment=""):
+def after_edit(products, user=None, comment="", languages=()):
     """Bookkeeping after a saved edit of one or more products: a history
     version for each that changed, outdated flags for translations whose
     source text changed, and a changed approved product goes back to draft
-    unless its editor may approve it. Returns the products that changed."""
+    unless its editor may approve it. ``languages`` whose texts the edit
+    wrote count as updated by their translator. Returns the products that changed."""
     from . import history, translation_workflow
 
     if isinstance(products, Product):
@@ -87,6 +88,8 @@ def after_edit(products, user=None, comment=""):
             continue
         changed.append(product)
         translation_workflow.source_changed(product)
+        for language in set(languages) - {translation_workflow.source_language()}:
+            translation_workflow.confirm(product, language)
         if user is not None and not user.has_perm("catalog.approve_product"):
             mark_edited(product)
     return changed

@@ -152,7 +152,9 @@ class ProductAdmin(WorkflowAdminMixin, BulkEditMixin, TranslatableAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        after_edit(form.instance, request.user)
+        texts_changed = set(form.changed_data) & set(TRANSLATED_PRODUCT_FIELDS)
+        language = getattr(form, "language_code", None) or form.instance.get_current_language()
+        after_edit(form.instance, request.user, languages=[language] if texts_changed else [])
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context.get("adminform").form if context.get("adminform") else None

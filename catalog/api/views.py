@@ -305,7 +305,8 @@ class ProductViewSet(viewsets.GenericViewSet):
                 product = services.update_product(
                     product, request.data, expected_version=expected, partial=partial, user=request.user,
                 )
-                after_edit(product, request.user)
+                texts = request.data.get("translations") if isinstance(request.data, dict) else None
+                after_edit(product, request.user, languages=list(texts or {}) if isinstance(texts, dict) else [])
         except services.VersionConflict as exc:
             raise VersionConflictError(exc.current_version) from None
         except services.ProductValidationError as exc:

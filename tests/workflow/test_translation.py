@@ -1,0 +1,95 @@
+"""Translation workflow with Finnish as the source language: a changed
+Finnish text outdates the other languages; an XLIFF round trip clears
+exactly the flags of the language it carries."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from catalog import translation_workflow
+from catalog.models import Product
+from catalog.xliff import XliffError, export_xliff, import_xliff
+from tests.factories import make_product
+
+from .conftest import change_url, errors_of, post_form
+
+pytestmark = pytest.mark.django_db
+
+NAMES = {"fi": "Porakone", "en": "Drill", "hu": "Fúrógép", "ru": "Дрель"}
+
+
+@pytest.fixture(autouse=True)
+def finnish_source(settings):
+    settings.PIM_SOURCE_LANGUAGE = "fi"
+
+
+def _product(sku="TR-1"):
+    product = make_product(sku=sku, names=NAMES)
+    translation_workflow.source_changed(product)  # the starting point: all current
+    return product
+
+
+def test_changing_the_finnish_source_name_flags_the_other_languages(admin_client):
+    product = _product()
+    assert translation_workflow.outdated_languages(product) == set()
+
+    # An English edit changes nothing for the others.
+    assert post_form(admin_client, change_url(product, "en"), name="Drill 2").status_code == 302
+    assert translation_workflow.outdated_languages(product) == set()
+
+    response = post_form(admin_client, change_url(product, "fi"), name="Porakone Ärjy")
+    assert response.status_code == 302, errors_of(response)
+    assert translation_workflow.outdated_languages(product) == {"en", "hu", "ru"}
+    assert [p.sku for p in translation_workflow.worklist("hu")["outdated"]] == ["TR-1"]
+
+    # The Hungarian translator updates the text: that flag alone clears.
+    assert post_form(admin_client, change_url(product, "hu"), name="Fúrógép Ő").status_code == 302
+    assert translation_workflow.outdated_languages(product) == {"en", "ru"}
+    assert translation_workflow.worklist("hu")["outdated"] == []
+
+
+def test_xliff_round_trip_clears_exactly_that_languages_flags(admin_client, tmp_path):
+    product = _product()
+    untouched = _product("TR-2")
+    post_form(admin_client, change_url(product, "fi"), name="Porakone Ärjy")
+    assert translation_workflow.outdated_languages(product) == {"en", "hu", "ru"}
+
+    content = export_xliff("hu")
+    text = content.decode()
+    assert "Porakone Ärjy" in text and "Fúrógép" in text and 'target-language="hu"' in text
+
+    # Imported unchanged (the translator confirms): lossless, flags cleared for hu only.
+    language, changed = import_xliff(content)
+    assert (language, changed) == ("hu", [])
+    assert translation_workflow.outdated_languages(product) == {"en", "ru"}
+    assert Product.objects.get(pk=product.pk).safe_translation_getter("name", language_code="hu") == "Fúrógép"
+    assert export_xliff("hu") == content
+
+    # A translated file writes the new text; through the command too.
+    translated = content.replace("<target>Fúrógép</target>".encode(), "<target>Fúrógép Ő</target>".encode(), 1)
+    path = tmp_path / "hu.xlf"
+    path.write_bytes(translated)
+    call_command("import_xliff", str(path))
+    assert Product.objects.get(pk=product.pk).safe_translation_getter("name", language_code="hu") == "Fúrógép Ő"
+    assert translation_workflow.outdated_languages(product) == {"en", "ru"}
+    assert translation_workflow.outdated_languages(untouched) == set()
+
+
+def test_a_file_whose_source_changed_since_export_is_refused(admin_client, tmp_path):
+    product = _product()
+    content = export_xliff("ru")
+    post_form(admin_client, change_url(product, "fi"), name="Porakone Uusi")
+    changed = content.replace("<target>Дрель</target>".encode(), "<target>Дрель Ж</target>".encode())
+    with pytest.raises(XliffError, match="source text changed"):
+        import_xliff(changed)
+    assert Product.objects.get(pk=product.pk).safe_translation_getter("name", language_code="ru") == "Дрель"
+    path = tmp_path / "ru.xlf"
+    path.write_bytes(changed)
+    with pytest.raises(CommandError, match="source text changed"):
+        call_command("import_xliff", str(path))
+
+
+def test_hungarian_translator_cannot_import_finnish(hu_translator):
+    _product()
+    with pytest.raises(XliffError):
+        import_xliff(export_xliff("en"), user=hu_translator)
