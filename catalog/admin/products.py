@@ -96,6 +96,27 @@ class ProductAdminForm(TranslatableModelForm):
                 self.add_error(name if name in self.fields else None, refused_message(language))
 
 
+def _limited_clean(formset, user, language):
+    """A formset clean that refuses rows a language-limited user may not
+    change: only texts of their languages (attribute values in an allowed
+    language, image alt texts in an allowed language tab)."""
+    original = formset.clean
+
+    def clean():
+        original()
+        for form in formset.forms:
+            if not form.has_changed() or not hasattr(form, "cleaned_data"):
+                continue
+            row_language = form.cleaned_data.get("language_code") if "language_code" in form.fields else None
+            if row_language and may_edit_language(user, row_language):
+                continue
+            if set(form.changed_data) <= {"alt"} and may_edit_language(user, language):
+                continue
+            raise ValidationError(refused_message(row_language or language or "—"), code="language_not_allowed")
+
+    return clean
+
+
 @admin.register(Product)
 class ProductAdmin(WorkflowAdminMixin, BulkEditMixin, TranslatableAdmin):
     form = ProductAdminForm
@@ -155,6 +176,14 @@ class ProductAdmin(WorkflowAdminMixin, BulkEditMixin, TranslatableAdmin):
         texts_changed = set(form.changed_data) & set(TRANSLATED_PRODUCT_FIELDS)
         language = getattr(form, "language_code", None) or form.instance.get_current_language()
         after_edit(form.instance, request.user, languages=[language] if texts_changed else [])
+
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        if is_language_limited(request.user):
+            language = request.GET.get("language") or obj.get_current_language() if obj else None
+            for formset in formsets:
+                formset.clean = _limited_clean(formset, request.user, language)
+        return formsets, inline_instances
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context.get("adminform").form if context.get("adminform") else None

@@ -70,3 +70,32 @@ def test_hungarian_translator_cannot_change_a_finnish_name_through_the_api(hu_tr
     response = api.put(url, body, format="json", HTTP_IF_MATCH=str(body["version"]))
     assert response.status_code == 200, response.content
     assert _name(product, "fi") == "Porakone"
+
+
+def test_translator_may_change_only_attribute_values_in_their_language(client, hu_translator):
+    from catalog.models import AttributeValue
+    from tests.factories import make_attribute, set_value
+
+    from .conftest import form_data
+
+    colour = make_attribute("colour_name", localizable=True)
+    product = make_product(names={"en": "Drill", "fi": "Porakone", "hu": "Fúrógép"})
+    fi_value = set_value(product, colour, "Punainen", "fi")
+    hu_value = set_value(product, colour, "Piros", "hu")
+    client.force_login(hu_translator)
+    url = change_url(product, "hu")
+
+    def post_value(row, text):
+        data = form_data(client.get(url))
+        key = next(k for k, v in data.items() if k.endswith("-id") and str(v) == str(row.pk)
+                   and k.startswith("attribute_values"))
+        data[key.replace("-id", "-value_text")] = text
+        return client.post(url, data)
+
+    response = post_value(fi_value, "Sininen")
+    assert response.status_code == 200
+    assert any("(fi)" in str(m) for m in errors_of(response))
+    assert AttributeValue.objects.get(pk=fi_value.pk).value_text == "Punainen"
+    response = post_value(hu_value, "Kék")
+    assert response.status_code == 302, errors_of(response)
+    assert AttributeValue.objects.get(pk=hu_value.pk).value_text == "Kék"
