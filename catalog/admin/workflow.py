@@ -10,7 +10,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from django.conf import settings
+from django.http import HttpResponse
+
 from .. import history, workflow
+from ..permissions import allowed_languages
+from ..translation_workflow import confirm, source_language, worklist
+from ..xliff import XliffError, export_xliff, import_xliff
 from ..models import Product, ProductHistory, ReviewEvent
 
 
@@ -20,6 +26,7 @@ class WorkflowAdminMixin:
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
+            path("translations/", wrap(self.translations_view), name="catalog_product_translations"),
             path("<int:object_id>/review/", wrap(self.review_view), name="catalog_product_review"),
             path("<int:object_id>/versions/", wrap(self.versions_view), name="catalog_product_versions"),
             path("<int:object_id>/versions/<int:version_id>/", wrap(self.version_view),
@@ -75,6 +82,46 @@ class WorkflowAdminMixin:
             "may_approve": request.user.has_perm("catalog.approve_product"),
         })
         return TemplateResponse(request, "admin/catalog/product/review.html", context)
+
+    # --- translators' worklist ---------------------------------------------
+
+    def translations_view(self, request):
+        """Missing and outdated translations of one language, with XLIFF export and import."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        allowed = allowed_languages(request.user)
+        choices = [(code, name) for code, name in settings.LANGUAGES
+                   if code != source_language() and (allowed is None or code in allowed)]
+        codes = [code for code, _name in choices]
+        language = request.GET.get("language") or (codes[0] if codes else "")
+        if language not in codes:
+            raise PermissionDenied
+        if request.GET.get("format") == "xliff":
+            response = HttpResponse(export_xliff(language), content_type="application/x-xliff+xml")
+            response["Content-Disposition"] = f'attachment; filename="products-{source_language()}-{language}.xlf"'
+            return response
+        if request.method == "POST":
+            if not self.has_change_permission(request):
+                raise PermissionDenied
+            if "confirm" in request.POST:
+                product = get_object_or_404(Product, pk=request.POST["confirm"])
+                confirm(product, language)
+                messages.success(request, _("%(product)s is up to date in %(language)s.")
+                                 % {"product": product, "language": language})
+            elif request.FILES.get("xliff"):
+                try:
+                    _language, changed = import_xliff(request.FILES["xliff"].read(), user=request.user)
+                except XliffError as exc:
+                    messages.error(request, str(exc))
+                else:
+                    messages.success(request, _("%(count)d products changed.") % {"count": len(changed)})
+            return HttpResponseRedirect(request.get_full_path())
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts,
+            "title": _("Translations to do"), "languages": choices, "language": language,
+            "source_language": source_language(), **worklist(language),
+        }
+        return TemplateResponse(request, "admin/catalog/product/translations.html", context)
 
     # --- history --------------------------------------------------------------
 

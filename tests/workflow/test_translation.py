@@ -93,3 +93,25 @@ def test_hungarian_translator_cannot_import_finnish(hu_translator):
     _product()
     with pytest.raises(XliffError):
         import_xliff(export_xliff("en"), user=hu_translator)
+
+
+def test_translator_worklist_in_the_admin_with_xliff(client, hu_translator, admin_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    product = _product()
+    make_product(sku="TR-MISSING", names={"fi": "Saha", "en": "Saw"})
+    post_form(admin_client, change_url(product, "fi"), name="Porakone Ärjy")
+    url = reverse("admin:catalog_product_translations")
+    client.force_login(hu_translator)
+    page = client.get(url).content.decode()
+    assert "TR-1" in page and "TR-MISSING" in page
+    assert client.get(url + "?language=en").status_code == 403  # not one of their languages
+
+    content = client.get(url + "?language=hu&format=xliff").content
+    assert b"Porakone \xc3\x84rjy" in content
+    upload = SimpleUploadedFile("hu.xlf", content.replace("<target>Fúrógép</target>".encode(),
+                                                          "<target>Fúrógép új</target>".encode()))
+    assert client.post(url + "?language=hu", {"xliff": upload}).status_code == 302
+    assert Product.objects.get(pk=product.pk).safe_translation_getter("name", language_code="hu") == "Fúrógép új"
+    assert translation_workflow.outdated_languages(product) == {"en", "ru"}
