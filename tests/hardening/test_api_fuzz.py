@@ -17,9 +17,10 @@ import zlib
 
 import pytest
 import schemathesis
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -41,14 +42,10 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 class _Application(WSGIHandler):
     """Django's WSGI application, keeping the test's transaction open: like
-    Django's own test client it does not close the connection per request."""
-
-    def __call__(self, environ, start_response):
-        request_finished.disconnect(close_old_connections)
-        try:
-            return super().__call__(environ, start_response)
-        finally:
-            request_finished.connect(close_old_connections)
+    Django's own test client, requests do not close the database connection
+    (``close_old_connections`` runs on request_started and on
+    request_finished, which the response's close() sends after the call).
+    The ``catalog`` fixture disconnects it for the whole test."""
 
 
 APPLICATION = _Application()
@@ -61,7 +58,16 @@ class Seeded:
 
 
 @pytest.fixture
-def catalog(db, settings):
+def _connections_kept():
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def catalog(db, settings, _connections_kept):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # Basic auth per request
     cache.clear()
     from django.contrib.auth import get_user_model
@@ -97,12 +103,31 @@ def _sometimes_real(case, location, name, real_values, share=2):
         container[name] = real_values[digest // share % len(real_values)]
 
 
+def _nul_in_body_on_postgresql(case, response, failure):
+    """A write body with a NUL character (\\u0000) in a code or text reaches
+    the database: PostgreSQL refuses it (DataError) → 500 (catalog/services.py
+    ``_Refs.lookup`` and the text fields); SQLite stores it."""
+    from django.db import connection
+
+    return (response.status_code == 500 and connection.vendor == "postgresql"
+            and "\\u0000" in json.dumps(case.body))
+
+
+# Known findings in code outside this test, each reproduced exactly by an
+# xfail(strict=True) test below: the fix makes that test pass (XPASS fails),
+# and its entry here goes with it.
+KNOWN_FINDINGS = [_nul_in_body_on_postgresql]
+
+
 def _validate(case, response, headers):
     try:
         case.validate_response(response, checks=CHECKS, headers=headers)
     except FailureGroup as group:
-        reproduce = case.as_curl_command(headers={"Authorization": "[token or Basic]"})
-        raise FailureGroup(group.exceptions, f"{failure_report_title(group.exceptions)}\n\n{reproduce}") from None
+        unknown = [failure for failure in group.exceptions
+                   if not any(known(case, response, failure) for known in KNOWN_FINDINGS)]
+        if unknown:
+            reproduce = case.as_curl_command(headers={"Authorization": "[token or Basic]"})
+            raise FailureGroup(unknown, f"{failure_report_title(unknown)}\n\n{reproduce}") from None
 
 
 @pytest.mark.slow
@@ -204,3 +229,19 @@ def test_malformed_if_match_on_delete_answers_a_documented_status(catalog):
     response = _request("DELETE", f"/api/v1/products/{SKUS[0]}/", **{"If-Match": '"NC6T"'})
     assert response.status_code >= 400
     assert _documented("/api/v1/products/{sku}/", "DELETE", response.status_code), response.status_code
+
+
+ON_POSTGRESQL = django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+@pytest.mark.xfail(ON_POSTGRESQL, strict=True, reason="NUL in a looked-up code: DataError → 500 on PostgreSQL")
+def test_nul_character_in_a_code_is_a_validation_error(catalog):
+    response = _request("POST", "/api/v1/products/", _product_body("FUZZ-NUL", stock=[{"store": "hel\x00",
+                                                                                     "quantity": 1}]))
+    assert response.status_code == 400
+
+
+@pytest.mark.xfail(strict=True, reason="NUL in a text: 500 on PostgreSQL, stored as is on SQLite")
+def test_nul_character_in_a_text_is_a_validation_error(catalog):
+    response = _request("POST", "/api/v1/products/", _product_body("FUZZ-NUL", translations={"en": {"name": "Drill\x00"}}))
+    assert response.status_code == 400
