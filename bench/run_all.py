@@ -23,6 +23,7 @@ import re
 import shlex
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -39,13 +40,26 @@ RESULT_LINE = re.compile(r"^RESULT\s+([A-Za-z0-9_.:\-\[\]]+)=(\S+)(?:\s+(.*\S))?
 # per-request latencies, which should stay flat as the catalog grows.
 TOTAL_UNITS = {"s": 1e6}  # -> µs per product
 RATE_UNITS = {"/s", "products/s", "documents/s", "rows/s"}
-SKIPPED_FIGURES = {"products", "locales"}
+SKIPPED_FIGURES = {"products", "locales", "format"}
 
 
-def parse_results(stdout):
-    """{name: (value, unit)} from ``RESULT name=value unit`` lines; scripts
-    that print one JSON object instead (the older convention) are read too,
-    with the unit taken from the key's suffix."""
+# Scripts written before the RESULT convention, and how to run and read them.
+# "args": how to ask for N products ({n}; {folder}: a scratch folder of the
+# run; {database}: the PostgreSQL URL of a PostgreSQL run); "lines": a
+# pattern for figures printed as text (groups: name, seconds).
+ADAPTERS = {
+    "export_bench": {"args": ["--sizes", "{n}", "--json"]},
+    "demo_load": {"args": ["--child", "{n}", "--folder", "{folder}"], "database_args": ["--database-url", "{database}"]},
+    "import_bench": {"args": ["--rows", "{n}"],
+                     "lines": re.compile(r"^(?P<name>\S.*?\S)\s+\d+ rows\s+(?P<seconds>[\d.]+) s\b")},
+}
+
+
+def parse_results(stdout, lines_pattern=None):
+    """{name: (value, unit)} from ``RESULT name=value unit`` lines; output of
+    the older conventions (one JSON object or list, ``RESULT {json}``, or
+    text lines an adapter describes) is read too, the unit taken from the
+    key's suffix."""
     results = {}
     for line in stdout.splitlines():
         match = RESULT_LINE.match(line.strip())
@@ -54,12 +68,31 @@ def parse_results(stdout):
             results[name] = (_number(raw), unit or "")
     if results:
         return results
-    decoded = _last_json_object(stdout)
-    for key, value in (decoded or {}).items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or key in SKIPPED_FIGURES:
+    if lines_pattern is not None:
+        for line in stdout.splitlines():
+            match = lines_pattern.match(line.strip())
+            if match:
+                results[match["name"].replace(" ", "_")] = (_number(match["seconds"]), "s")
+        if results:
+            return results
+    for key, value in _flatten(_last_json(stdout)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or key.split(".")[-1] in SKIPPED_FIGURES:
             continue
         results[key] = (value, _unit_from_key(key))
     return results
+
+
+def _flatten(value, prefix=""):
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            label = item.get("format", index) if isinstance(item, dict) else index
+            yield from _flatten(item, f"{prefix}{label}.")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, (dict, list)):
+                yield from _flatten(item, f"{prefix}{key}.")
+            else:
+                yield f"{prefix}{key}", item
 
 
 def _number(raw):
@@ -72,22 +105,31 @@ def _number(raw):
             return raw
 
 
-def _last_json_object(text):
-    for start in [i for i, ch in enumerate(text) if ch == "{"]:
+def _last_json(text):
+    """The last JSON object or list in the output: a whole line (maybe after
+    ``RESULT ``) or a block running to the end."""
+    for line in reversed(text.splitlines()):
+        candidate = line.strip().removeprefix("RESULT ").strip()
+        if candidate[:1] in ("{", "["):
+            try:
+                return json.loads(candidate)
+            except ValueError:
+                pass
+    for start in [i for i, ch in enumerate(text) if ch in "{["]:
         try:
-            value = json.loads(text[start:])
+            return json.loads(text[start:])
         except ValueError:
             continue
-        if isinstance(value, dict):
-            return value
     return None
 
 
 def _unit_from_key(key):
-    for suffix, unit in (("_ms", "ms"), ("_seconds", "s"), ("_per_s", "/s"), ("_bytes", "B"), ("_mib", "MiB")):
-        if key.endswith(suffix):
+    name = key.split(".")[-1]
+    for suffix, unit in (("_ms", "ms"), ("_per_s", "/s"), ("_seconds", "s"), ("_s", "s"), ("_bytes", "B"),
+                         ("_mib", "MiB"), ("_mb", "MB")):
+        if name.endswith(suffix):
             return unit
-    return ""
+    return {"seconds": "s", "bytes": "B"}.get(name, "")
 
 
 def discover(only=None):
@@ -150,15 +192,23 @@ def _legacy_flags(script):
     return ["--json"] if "--json" in usage else []
 
 
-def run_one(script, products, scratch, timeout):
+def run_one(script, products, scratch, timeout, folder):
     """Run one script at one size; returns a dict with its figures."""
-    command = [sys.executable, str(script.relative_to(ROOT)), "--products", str(products), *_legacy_flags(script)]
+    adapter = ADAPTERS.get(script.stem)
     env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "PIM_BENCH_DATABASE_URL")}
     env["PYTHONUNBUFFERED"] = "1"
-    database_name = None
+    database_name = database_url = None
     if scratch is not None:
         database_name = f"pim_bench_{script.stem}_{products}"
-        env["PIM_BENCH_DATABASE_URL"] = scratch.create(database_name)
+        database_url = env["PIM_BENCH_DATABASE_URL"] = scratch.create(database_name)
+    values = {"n": str(products), "folder": str(folder), "database": database_url or ""}
+    if adapter:
+        extra = [part.format(**values) for part in adapter["args"]]
+        if database_url and adapter.get("database_args"):
+            extra += [part.format(**values) for part in adapter["database_args"]]
+    else:
+        extra = ["--products", str(products), *_legacy_flags(script)]
+    command = [sys.executable, str(script.relative_to(ROOT)), *extra]
     started = time.monotonic()
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, errors="replace")
@@ -181,13 +231,16 @@ def run_one(script, products, scratch, timeout):
         if database_name:
             scratch.drop(database_name)
     stdout = "".join(output)
-    results = parse_results(stdout)
+    results = parse_results(stdout, adapter.get("lines") if adapter else None)
     results.setdefault("peak_memory", (round(peak_kib / 1024), "MiB"))
     reported_db = results.pop("database", (None, ""))[0]
+    if adapter and database_url and adapter.get("database_args"):
+        reported_db = "postgresql"  # told so on its command line
     return {
         "script": script.stem,
         "products": products,
-        "command": " ".join([".venv/bin/python", *map(shlex.quote, command[1:])]),
+        "command": " ".join([".venv/bin/python", *map(shlex.quote, command[1:])])
+        .replace(str(folder), "DIR").replace(database_url or "\0", "$PIM_BENCH_DATABASE_URL"),
         "exit_status": status,
         "seconds": round(time.monotonic() - started, 1),
         "database": reported_db,
@@ -291,7 +344,8 @@ def main():
         for script in scripts:
             for size in sizes:
                 print(f"== {script.name} --products {size} on {label}", flush=True)
-                run = run_one(script, size, scratch, args.timeout)
+                with tempfile.TemporaryDirectory(prefix=f"bench-{script.stem}-") as folder:
+                    run = run_one(script, size, scratch, args.timeout, folder)
                 run["label"] = label
                 runs.append(run)
                 outcome = "ok" if run["exit_status"] == 0 else f"FAILED (exit {run['exit_status']})"
