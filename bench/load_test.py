@@ -13,7 +13,7 @@ client: half the clients sync the channel feed page by page with their own
 token (``limit=100``, cursor to cursor, starting over at the end), half
 visit product pages, the home page and search in random languages. A short
 warm-up with the same load (each worker process fills its own caches) is
-not counted. Every request is timed; any status other than 200/304 or a broken connection is
+not counted. Every request is timed; any status other than 200/301/302/304 or a broken connection is
 an error (a redirect is an answer). Prints requests, errors, throughput and p50/p99 latency overall
 and per kind as ``RESULT name=value unit`` lines, and exits non-zero when
 there were errors. Only 127.0.0.1 is ever contacted; the run stops by
