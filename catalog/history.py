@@ -26,11 +26,12 @@ def _queryset():
     )
 
 
-def snapshot(product):
+def snapshot(product, *, prefetched=False):
     """The whole product as a JSON-ready dict (write API shape plus images)."""
     from .api.serializers import product_representation
 
-    product = _queryset().get(pk=product.pk)
+    if not prefetched:
+        product = _queryset().get(pk=product.pk)
     data = product_representation(product)
     data["images"] = [
         {"file": image.image_file.sha256, "role": image.role, "position": image.position,
@@ -48,20 +49,29 @@ def _digest(data):
 
 def record(product, *, user=None, comment=""):
     """Store the product's current state unless it equals the latest version; returns the version or None."""
-    data = snapshot(product)
-    digest = _digest(data)
-    latest = ProductHistory.objects.filter(product=product).order_by("-created_at", "-pk").first()
-    if latest is not None and latest.digest == digest:
-        return None
-    return ProductHistory.objects.create(
-        product=product, version=data["version"], data=data, digest=digest,
-        user=user if getattr(user, "is_authenticated", False) else None, comment=comment[:255],
-    )
+    recorded = record_many([product], user=user, comment=comment)
+    return recorded[0] if recorded else None
 
 
 def record_many(products, *, user=None, comment=""):
-    """One history version per product that actually changed; returns how many were recorded."""
-    return sum(1 for product in products if record(product, user=user, comment=comment))
+    """One history version per product that actually changed (a fixed
+    number of queries however many products); returns the new versions."""
+    ids = [product.pk for product in products]
+    if not ids:
+        return []
+    latest = {}
+    for product_id, digest in (ProductHistory.objects.filter(product_id__in=ids)
+                               .order_by("product_id", "-created_at", "-pk").values_list("product_id", "digest")):
+        latest.setdefault(product_id, digest)
+    user = user if getattr(user, "is_authenticated", False) else None
+    entries = []
+    for product in _queryset().filter(pk__in=ids):
+        data = snapshot(product, prefetched=True)
+        digest = _digest(data)
+        if latest.get(product.pk) != digest:
+            entries.append(ProductHistory(product=product, version=data["version"], data=data, digest=digest,
+                                          user=user, comment=comment[:255]))
+    return ProductHistory.objects.bulk_create(entries)
 
 
 def _flatten(data, prefix=""):

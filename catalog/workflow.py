@@ -82,11 +82,9 @@ def after_edit(products, user=None, comment="", languages=()):
 
     if isinstance(products, Product):
         products = [products]
-    changed = []
-    for product in products:
-        if history.record(product, user=user, comment=comment) is None:
-            continue
-        changed.append(product)
+    recorded = {entry.product_id for entry in history.record_many(products, user=user, comment=comment)}
+    changed = [product for product in products if product.pk in recorded]
+    for product in changed:
         translation_workflow.source_changed(product)
         for language in set(languages) - {translation_workflow.source_language()}:
             translation_workflow.confirm(product, language)

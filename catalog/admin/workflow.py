@@ -10,14 +10,17 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from django import forms
 from django.conf import settings
+from django.contrib import admin
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy
 
 from .. import history, workflow
 from ..permissions import allowed_languages
 from ..translation_workflow import confirm, source_language, worklist
 from ..xliff import XliffError, export_xliff, import_xliff
-from ..models import Product, ProductHistory, ReviewEvent
+from ..models import Product, ProductHistory, ReviewEvent, TranslatorProfile
 
 
 class WorkflowAdminMixin:
@@ -183,3 +186,22 @@ def conflict_rows(form, product):
         rows = [row for row in rows if row[0] != label]
         rows.append((label, theirs, mine))
     return rows
+
+
+class TranslatorProfileForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(label=gettext_lazy("languages"), choices=settings.LANGUAGES,
+                                          widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = TranslatorProfile
+        fields = ("user", "languages")
+
+
+@admin.register(TranslatorProfile)
+class TranslatorProfileAdmin(admin.ModelAdmin):
+    """Which languages a translator may edit (enforced on every save path)."""
+
+    form = TranslatorProfileForm
+    list_display = ("user", "languages")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
