@@ -140,3 +140,18 @@ def test_bulk_edit_has_a_confirmation_page_and_records_one_version_per_changed_p
     assert set(Product.objects.filter(pk__in=[p.pk for p in products]).values_list("status", flat=True)) == {
         "discontinued"}
     assert Category.objects.count() == 2
+
+
+def test_recording_many_products_costs_a_fixed_number_of_queries():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def cost(count):
+        products = [make_product(names={"en": f"Item {i}", "fi": f"Tuote {i}"}, price="3.00") for i in range(count)]
+        with CaptureQueriesContext(connection) as queries:
+            recorded = history.record_many(products)
+        assert len(recorded) == count
+        return len(queries)
+
+    small, large = cost(3), cost(30)
+    assert small == large, f"{small} queries for 3 products, {large} for 30"
