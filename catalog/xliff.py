@@ -6,16 +6,17 @@ never overwrites newer work with a translation of old text.
 """
 
 import hashlib
-import xml.etree.ElementTree as ET
-
 from django.db import transaction
 from django.utils.translation import gettext as _
+from lxml import etree as ET
 
 from .models import Product
 from .translation_workflow import TRACKED_FIELDS, confirm, source_language
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
-ET.register_namespace("", NS)
+# lxml, not ElementTree: ElementTree keeps prefixes in one process-wide map
+# that other libraries (PDF metadata writers) overwrite.
+_PARSER = ET.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
 class XliffError(Exception):
@@ -30,7 +31,7 @@ def export_xliff(language, products=None):
     """The XLIFF document (bytes) with every product's texts from the source language into ``language``."""
     source = source_language()
     products = products if products is not None else Product.objects.prefetch_related("translations").order_by("sku")
-    root = ET.Element(f"{{{NS}}}xliff", version="1.2")
+    root = ET.Element(f"{{{NS}}}xliff", nsmap={None: NS}, version="1.2")
     document = ET.SubElement(root, f"{{{NS}}}file", {
         "original": "products", "datatype": "plaintext", "source-language": source, "target-language": language,
     })
@@ -60,8 +61,8 @@ def import_xliff(content, *, user=None):
     from .permissions import may_edit_language
 
     try:
-        root = ET.fromstring(content)
-    except ET.ParseError as exc:
+        root = ET.fromstring(content, _PARSER)
+    except ET.XMLSyntaxError as exc:
         raise XliffError(_("Not an XLIFF file: %(error)s") % {"error": exc}) from None
     document = root.find(f"{{{NS}}}file")
     if document is None:

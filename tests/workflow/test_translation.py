@@ -115,3 +115,13 @@ def test_translator_worklist_in_the_admin_with_xliff(client, hu_translator, admi
     assert client.post(url + "?language=hu", {"xliff": upload}).status_code == 302
     assert Product.objects.get(pk=product.pk).safe_translation_getter("name", language_code="hu") == "Fúrógép új"
     assert translation_workflow.outdated_languages(product) == {"en", "ru"}
+
+
+def test_xliff_keeps_its_default_namespace_whatever_other_libraries_register():
+    import xml.etree.ElementTree as ElementTree
+
+    _product()
+    ElementTree.register_namespace("", "")  # what PDF metadata writers do process-wide
+    content = export_xliff("hu")
+    assert b'<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2"' in content
+    assert "<target>Fúrógép</target>".encode() in content
