@@ -144,6 +144,9 @@ LANGUAGES = [
 ]
 LANGUAGE_CODE = os.environ.get("PIM_DEFAULT_LANGUAGE", "en")
 LANGUAGE_CODES = [code for code, _name in LANGUAGES]
+# The language editors write texts in first; translations of a changed source
+# text are flagged outdated until a translator updates or confirms them.
+PIM_SOURCE_LANGUAGE = os.environ.get("PIM_SOURCE_LANGUAGE", LANGUAGE_CODE)
 PARLER_DEFAULT_LANGUAGE_CODE = LANGUAGE_CODE
 PARLER_LANGUAGES = {
     None: tuple({"code": code} for code in LANGUAGE_CODES),
@@ -243,6 +246,13 @@ PIM_WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("PIM_WEBHOOK_RETRY_BASE_SE
 PIM_WEBHOOK_RETRY_MAX_SECONDS = float(os.environ.get("PIM_WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600))
 PIM_API_BULK_MAX_ITEMS = int(os.environ.get("PIM_API_BULK_MAX_ITEMS", 1000))
 PIM_SITEMAP_MAX_URLS = int(os.environ.get("PIM_SITEMAP_MAX_URLS", 50_000))
+
+# Print: the CMYK profile brochures are separated for (the shop's own, e.g.
+# FOGRA39, replaces Ghostscript's default from Debian's libgs-common), and how
+# long catalogs are split into parts rendered side by side.
+PIM_PRINT_ICC_PROFILE = os.environ.get("PIM_PRINT_ICC_PROFILE", "/usr/share/color/icc/ghostscript/default_cmyk.icc")
+PIM_PDF_PART_PRODUCTS = int(os.environ.get("PIM_PDF_PART_PRODUCTS", 150))
+PIM_PDF_WORKERS = int(os.environ.get("PIM_PDF_WORKERS", 0))  # 0: one per CPU core
 
 # Job worker: heartbeat, when a silent job counts as dead, retries.
 PIM_JOB_HEARTBEAT_SECONDS = float(os.environ.get("PIM_JOB_HEARTBEAT_SECONDS", 15))

@@ -75,3 +75,17 @@ def test_serve_runs_site_worker_and_scheduler_and_stops_them_on_sigterm(shared_d
         if serve.poll() is None:
             serve.kill()
             serve.wait()
+
+
+def test_serve_starts_the_worker_of_its_task_backend():
+    from pim.management.commands.serve import process_plan
+
+    def names(plan):
+        return {name: argv[2:] for name, argv in plan}
+
+    db = names(process_plan("127.0.0.1", 8000, "db"))
+    assert db["worker"] == ["db_worker", "--no-reload"] and db["web"] == ["runserver", "127.0.0.1:8000", "--noreload"]
+    rq = names(process_plan("::", 8000, "rq"))
+    assert rq["worker"][:2] == ["rqworker", "default"] and "django_tasks_rq.Job" in rq["worker"]
+    assert rq["web"] == ["runserver", "[::]:8000", "--noreload", "--ipv6"]
+    assert set(names(process_plan("127.0.0.1", 8000, "rq", worker=False, scheduler=False))) == {"web"}

@@ -33,6 +33,23 @@ def _die_with_parent():
         pass
 
 
+def process_plan(host, port, backend, *, worker=True, scheduler=True):
+    """[(name, argv)] of the processes ``serve`` starts for this task backend."""
+    manage = [sys.executable, os.path.join(settings.BASE_DIR, "manage.py")]
+    address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    runserver = [*manage, "runserver", address, "--noreload"] + (["--ipv6"] if ":" in host else [])
+    plan = [("web", runserver)]
+    if backend == "db" and worker:
+        plan.append(("worker", [*manage, "db_worker", "--no-reload"]))
+    elif backend == "rq" and worker:
+        # One local RQ worker; more can join the same Redis from any host.
+        plan.append(("worker", [*manage, "rqworker", *settings.RQ_QUEUES, "--job-class", "django_tasks_rq.Job",
+                                "--with-scheduler"]))
+    if scheduler:
+        plan.append(("scheduler", [*manage, "run_scheduler"]))
+    return plan
+
+
 class Command(BaseCommand):
     help = _("Serve the hub with its background worker and scheduler.")
     requires_system_checks = []
@@ -51,15 +68,8 @@ class Command(BaseCommand):
         base_url = f"http://{bracketed}:{port}"
         env = self._child_environment(host, base_url)
 
-        manage = [sys.executable, os.path.join(settings.BASE_DIR, "manage.py")]
-        address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        runserver = [*manage, "runserver", address, "--noreload"] + (["--ipv6"] if ":" in host else [])
-        plan = [("web", runserver)]
+        plan = process_plan(host, port, settings.PIM_TASKS_BACKEND, worker=not no_worker, scheduler=not no_scheduler)
         backend = settings.PIM_TASKS_BACKEND
-        if backend == "db" and not no_worker:
-            plan.append(("worker", [*manage, "db_worker", "--no-reload"]))
-        if not no_scheduler:
-            plan.append(("scheduler", [*manage, "run_scheduler"]))
 
         self.children = []
         self.stopping = False
@@ -116,7 +126,7 @@ class Command(BaseCommand):
         labels = {"worker": _("worker"), "scheduler": _("scheduler")}
         for name, process in self.children[1:]:
             lines.append(f"  {labels[name]:<10} pid {process.pid}")
-        if backend != "db":
+        if backend not in ("db", "rq"):
             lines.append(_("  Jobs use the %(backend)s backend: no embedded worker started.") % {"backend": backend})
         admin_name = self._first_admin()
         if admin_name:
