@@ -13,7 +13,6 @@ from rest_framework.authentication import BasicAuthentication, SessionAuthentica
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from .. import services
@@ -21,7 +20,7 @@ from ..permissions import changed_foreign_texts
 from ..workflow import after_edit
 from .errors import LanguageNotAllowed, TooManyItems, VersionConflictError, VersionRequired
 from .filters import ProductFilter
-from .parsers import NDJSONParser
+from .parsers import NDJSONParser, TextJSONParser
 from .permissions import ProductPermissions
 from .serializers import (
     BULK_REQUEST_EXAMPLE, BULK_RESPONSE_EXAMPLE, CONFLICT_EXAMPLE, PATCH_EXAMPLE, PRODUCT_EXAMPLE,
@@ -224,7 +223,7 @@ class ProductViewSet(viewsets.GenericViewSet):
     permission_classes = [ProductPermissions]
     # Basic first: an anonymous client gets 401 with a WWW-Authenticate challenge.
     authentication_classes = [BasicAuthentication, SessionAuthentication]
-    parser_classes = [JSONParser]
+    parser_classes = [TextJSONParser]
     filter_backends = [DjangoFilterBackend]
     filterset_class = ProductFilter
     pagination_class = ProductPagination
@@ -358,7 +357,7 @@ class ProductViewSet(viewsets.GenericViewSet):
             **AUTH_ERRORS,
         },
     )
-    @action(detail=False, methods=["post"], url_path="bulk", parser_classes=[JSONParser, NDJSONParser],
+    @action(detail=False, methods=["post"], url_path="bulk", parser_classes=[TextJSONParser, NDJSONParser],
             pagination_class=None, filter_backends=[])
     def bulk(self, request):
         items = request.data
