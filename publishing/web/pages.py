@@ -147,9 +147,12 @@ def find_moved(channel, locale, slug):
 
 def translations_of(channel, sku):
     """{locale: document} of every published language of one product."""
-    rows = live(channel).filter(sku=sku).values_list("locale", "document")
-    order = {code: i for i, code in enumerate(channel_languages(channel))}
-    return dict(sorted(rows, key=lambda row: order.get(row[0], len(order))))
+    languages = channel_languages(channel)
+    # Only languages the channel still publishes: a dropped language's last
+    # snapshots stay in the table until they are tombstoned.
+    rows = live(channel).filter(sku=sku, locale__in=languages).values_list("locale", "document")
+    order = {code: i for i, code in enumerate(languages)}
+    return dict(sorted(rows, key=lambda row: order[row[0]]))
 
 
 # --- Listings -------------------------------------------------------------------
