@@ -10,13 +10,11 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from publishing.artifacts import content_hash, file_hash, latest_artifact, store_artifact
-from publishing.models import Artifact, FeedPullDay, Job
+from publishing.models import Artifact, Job
 
 from .offers import ExportContext
 from .registry import FORMATS, get_format
@@ -155,17 +153,3 @@ def export_for_pull(channel, locale, format_code):
         request_export(channel, locale, format_code)
         artifact = latest_export(channel, locale, format_code) or artifact
     return artifact
-
-
-def record_pull(token, now=None):
-    """Count one pull for the token today (FeedPullDay), race-safe."""
-    now = now or timezone.now()
-    day = timezone.localdate(now)
-    rows = FeedPullDay.objects.filter(token=token, day=day)
-    if rows.update(pulls=F("pulls") + 1, last_pull_at=now):
-        return
-    try:
-        with transaction.atomic():
-            FeedPullDay.objects.create(token=token, day=day, pulls=1, last_pull_at=now)
-    except IntegrityError:  # another request created today's row meanwhile
-        rows.update(pulls=F("pulls") + 1, last_pull_at=now)

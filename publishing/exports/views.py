@@ -22,7 +22,8 @@ from publishing.feed.serializers import ErrorSerializer
 from publishing.feed.throttling import FeedRateThrottle
 
 from .registry import FORMATS, get_format
-from .service import ExportError, export_for_pull, record_pull
+from ..feed.auth import record_pull
+from .service import ExportError, export_for_pull
 
 
 class QueryTokenScheme(OpenApiAuthenticationExtension):
