@@ -33,37 +33,85 @@ def refused_message(language):
     return _("You may not edit texts in this language (%(language)s).") % {"language": language}
 
 
+#: Keys of the write API's product dict that are the same in every language.
+#: A language-limited user may send them (a whole product read back and
+#: resent) but not change them.
+NEUTRAL_KEYS = ("sku", "gtin", "mpn", "brand", "family", "categories", "status", "variants", "prices", "stock")
+
+
+def neutral_refused_message():
+    return _("Your account may edit translated texts only.")
+
+
+def is_language_error(key):
+    """Whether an error key from ``api_errors`` or ``refused_changes`` names a
+    text in a refused language (``name[fi]``, ``attr:note[fi]``) rather than
+    a language-neutral field (``gtin``, ``attr:power``)."""
+    return key.endswith("]") and "[" in key
+
+
 def api_errors(user, data):
-    """Errors ({"name[fi]": [message]}) for the parts of a write-API dict the
-    user may not touch; a limited user also may not change language-neutral
-    fields. Empty when everything is allowed."""
+    """Errors ({"name[fi]": [message], "gtin": [message]}) for the parts of a
+    new product's write-API dict the user may not set: texts outside their
+    languages and, for a limited user, every language-neutral field. Empty
+    when everything is allowed. Updates are checked on their outcome with
+    ``refused_changes`` instead, so resending unchanged values is fine."""
     allowed = allowed_languages(user)
     if allowed is None or not isinstance(data, dict):
         return {}
     errors = {}
-    for language, texts in (data.get("translations") or {}).items():
+    for key in NEUTRAL_KEYS:
+        if key in data:
+            errors[key] = [neutral_refused_message()]
+    translations = data.get("translations")
+    for language, texts in (translations.items() if isinstance(translations, dict) else ()):
         if language not in allowed:
-            for field in (texts or {}) or ("name",):
+            for field in (texts if isinstance(texts, dict) and texts else ("name",)):
                 errors[f"{field}[{language}]"] = [refused_message(language)]
     for entry in data.get("attributes") or []:
-        locale = entry.get("locale") if isinstance(entry, dict) else None
-        if locale and locale not in allowed:
+        if not isinstance(entry, dict):
+            continue
+        locale = entry.get("locale")
+        if not locale:
+            errors[f"attr:{entry.get('code')}"] = [neutral_refused_message()]
+        elif locale not in allowed:
             errors[f"attr:{entry.get('code')}[{locale}]"] = [refused_message(locale)]
     return errors
 
 
-def changed_foreign_texts(user, product, data):
-    """Like ``api_errors`` but only for texts that actually differ from the stored ones."""
-    errors = api_errors(user, data)
-    if not errors or product is None:
-        return errors
-    stored = {t.language_code: t for t in product.translations.all()}
-    for key in list(errors):
-        if key.startswith("attr:"):
+def refused_changes(user, before, after):
+    """Errors for what a save changed outside the user's languages, comparing
+    the write API's representation of the product before and after it. Empty
+    for unlimited users and for saves that changed only allowed texts.
+
+    Comparing the outcome, not the request, catches every way a body can
+    change a value (a PUT clearing a key it left out, a number sent as
+    "1200" or "1200.0") and accepts a whole product sent back unchanged."""
+    allowed = allowed_languages(user)
+    if allowed is None:
+        return {}
+    errors = {}
+    for key in NEUTRAL_KEYS:
+        if before.get(key) != after.get(key):
+            errors[key] = [neutral_refused_message()]
+    old_texts, new_texts = before.get("translations") or {}, after.get("translations") or {}
+    for language in sorted(set(old_texts) | set(new_texts)):
+        if language in allowed:
             continue
-        field, language = key[:-1].split("[")
-        current = stored.get(language)
-        sent = (data["translations"].get(language) or {}).get(field)
-        if current is not None and getattr(current, field, None) == sent:
-            del errors[key]
+        old, new = old_texts.get(language) or {}, new_texts.get(language) or {}
+        for field in sorted(set(old) | set(new)):
+            if old.get(field) != new.get(field):
+                errors[f"{field}[{language}]"] = [refused_message(language)]
+    old_values, new_values = _attribute_values(before), _attribute_values(after)
+    for code, locale in sorted(set(old_values) | set(new_values), key=lambda pair: (pair[0], pair[1] or "")):
+        if old_values.get((code, locale)) == new_values.get((code, locale)):
+            continue
+        if not locale:
+            errors[f"attr:{code}"] = [neutral_refused_message()]
+        elif locale not in allowed:
+            errors[f"attr:{code}[{locale}]"] = [refused_message(locale)]
     return errors
+
+
+def _attribute_values(representation):
+    return {(entry["code"], entry.get("locale")): entry.get("value") for entry in representation.get("attributes") or []}

@@ -41,3 +41,21 @@ class LanguageNotAllowed(WriteApiError):
     status_code = status.HTTP_403_FORBIDDEN
     default_code = "language_not_allowed"
     default_detail = _("You may not edit texts in some of the languages sent.")
+
+
+class FieldNotAllowed(WriteApiError):
+    """A language-limited user sent a change to a language-neutral field."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "field_not_allowed"
+    default_detail = _("Your account may change only the texts of its languages; nothing was saved.")
+
+
+def refusal(errors):
+    """The 403 for ``errors`` of catalog.permissions: a language refusal when
+    only texts of other languages were touched, a field refusal otherwise."""
+    from ..permissions import is_language_error
+
+    if all(is_language_error(key) for key in errors):
+        return LanguageNotAllowed(errors=errors)
+    return FieldNotAllowed(errors=errors)

@@ -224,15 +224,16 @@ BULK_RESULTS_SCHEMA = {
             "line": {"type": "integer", "description": "1-based position of the item in the request."},
             "sku": {"type": "string", "nullable": True},
             "status_code": {
-                "type": "integer", "enum": [201, 204, 400, 412, 428],
-                "description": "201 created, 204 updated (or unchanged), 400 invalid, 412 stale version, "
-                               "428 version missing.",
+                "type": "integer", "enum": [201, 204, 400, 403, 412, 428],
+                "description": "201 created, 204 updated (or unchanged), 400 invalid, 403 outside the languages "
+                               "the account may edit, 412 stale version, 428 version missing.",
             },
             "version": {"type": "integer", "description": "The product's version after a 201 or 204."},
-            "code": {"type": "string", "enum": ["invalid", "version_conflict", "version_required"]},
+            "code": {"type": "string", "enum": ["invalid", "language_not_allowed", "field_not_allowed",
+                                                "version_conflict", "version_required"]},
             "errors": {
                 "type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
-                "description": "With 400: field → messages, keyed like single-product errors.",
+                "description": "With 400 and 403: field → messages, keyed like single-product errors.",
             },
             "current_version": {"type": "integer", "description": "With 412: the version to read again."},
         },

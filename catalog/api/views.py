@@ -6,6 +6,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from parler.cache import _delete_cached_translations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -16,9 +17,12 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from .. import services
-from ..permissions import changed_foreign_texts
+from ..models import Product
+from ..permissions import api_errors, is_language_limited, neutral_refused_message, refused_changes
 from ..workflow import after_edit
-from .errors import LanguageNotAllowed, TooManyItems, VersionConflictError, VersionRequired
+from .errors import (
+    FieldNotAllowed, LanguageNotAllowed, TooManyItems, VersionConflictError, VersionRequired, refusal,
+)
 from .filters import ProductFilter
 from .parsers import NDJSONParser, TextJSONParser
 from .permissions import ProductPermissions
@@ -59,6 +63,17 @@ the `(code, locale)` pairs sent change (`value: null` removes one).
 `version_conflict` with `current_version`. Read again, reapply, send again.
 An update that changes nothing keeps the version.
 
+**Translators limited to some languages** (an account with language limits)
+change only the texts of those languages: names and descriptions under
+`translations`, and attribute values whose `locale` is one of them. Any other
+change is refused with 403 and nothing is saved: `language_not_allowed` when
+only texts of other languages were changed, `field_not_allowed` when a
+language-neutral field was (SKU, GTIN, brand, family, categories, status,
+attributes with `locale: null`, variants, prices, stock); `errors` names each
+refused field. Sending a value unchanged is fine, so a product read with GET
+can be edited and sent back whole. Creating and deleting products is refused.
+In a bulk upsert such a line answers 403 and the other lines are saved.
+
 **Errors** are JSON `{"detail", "code"}`; validation errors (400 `invalid`)
 add `errors` keyed by field and language: `name[fi]`, `slug[ru]`, `gtin`,
 `attr:power`, `attr:warranty_note[fi]`, `variants[0].sku`, `prices[1].amount`.
@@ -87,10 +102,22 @@ AUTH_ERRORS = {
     401: OpenApiResponse(ApiErrorSerializer, description="Not signed in.", examples=[
         error_example("Not signed in", 401, "Authentication credentials were not provided.", "not_authenticated"),
     ]),
-    403: OpenApiResponse(ApiErrorSerializer, description="Missing model permission.", examples=[
-        error_example("No permission", 403, "You do not have permission to perform this action.",
-                      "permission_denied"),
-    ]),
+    403: OpenApiResponse(
+        ValidationErrorSerializer,
+        description="Missing model permission, or a change outside the languages a translator may edit.",
+        examples=[
+            error_example("No permission", 403, "You do not have permission to perform this action.",
+                          "permission_denied"),
+            error_example("Other language", 403, "You may not edit texts in some of the languages sent.",
+                          "language_not_allowed",
+                          errors={"name[fi]": ["You may not edit texts in this language (fi)."]}),
+            error_example("Language-neutral field", 403,
+                          "Your account may change only the texts of its languages; nothing was saved.",
+                          "field_not_allowed",
+                          errors={"gtin": ["Your account may edit translated texts only."],
+                                  "attr:power": ["Your account may edit translated texts only."]}),
+        ],
+    ),
 }
 NOT_FOUND = {404: OpenApiResponse(ApiErrorSerializer, description="No product with this SKU.", examples=[
     error_example("Unknown SKU", 404, "No product with SKU 'DRILL-99'.", "not_found"),
@@ -274,17 +301,12 @@ class ProductViewSet(viewsets.GenericViewSet):
         response["ETag"] = _etag(product)
         return response
 
-    def _check_languages(self, request, product=None):
-        self._check_languages_of(request.user, request.data, product)
-
-    @staticmethod
-    def _check_languages_of(user, data, product=None):
-        errors = changed_foreign_texts(user, product, data)
-        if errors:
-            raise LanguageNotAllowed(errors=errors)
-
     def create(self, request):
-        self._check_languages(request)
+        # A language-limited user may not set language-neutral fields, and a
+        # new product is made of them (its SKU at least).
+        errors = api_errors(request.user, request.data)
+        if errors:
+            raise refusal(errors)
         try:
             product = services.create_product(request.data, user=request.user)
         except services.ProductValidationError as exc:
@@ -296,14 +318,17 @@ class ProductViewSet(viewsets.GenericViewSet):
     def _update(self, request, partial):
         product = self.get_object()
         expected = self._expected_version(request)
-        self._check_languages(request, product)
+        limited = is_language_limited(request.user)
         try:
             # One transaction with the bookkeeping: publishing refreshes on
             # commit and must see the review state the edit leaves behind.
             with transaction.atomic():
+                before = _locked_representation(product.pk) if limited else None
                 product = services.update_product(
                     product, request.data, expected_version=expected, partial=partial, user=request.user,
                 )
+                if limited:
+                    _refuse_outside_languages(request.user, before, product)
                 texts = request.data.get("translations") if isinstance(request.data, dict) else None
                 after_edit(product, request.user, languages=list(texts or {}) if isinstance(texts, dict) else [])
         except services.VersionConflict as exc:
@@ -320,6 +345,8 @@ class ProductViewSet(viewsets.GenericViewSet):
 
     def destroy(self, request, sku=None):
         product = self.get_object()
+        if is_language_limited(request.user):
+            raise FieldNotAllowed(errors={"sku": [neutral_refused_message()]})
         header = request.headers.get("If-Match")
         try:
             services.delete_product(
@@ -367,10 +394,66 @@ class ProductViewSet(viewsets.GenericViewSet):
             ]})
         if len(items) > BULK_MAX_ITEMS:
             raise TooManyItems(_("Send at most %(count)d items per request.") % {"count": BULK_MAX_ITEMS})
-        for item in items:
-            self._check_languages_of(request.user, item)
         with transaction.atomic():
-            results = services.upsert_products(items, user=request.user)
+            if is_language_limited(request.user):
+                results = [_limited_upsert(request.user, line, item) for line, item in enumerate(items, start=1)]
+            else:
+                results = services.upsert_products(items, user=request.user)
             after_edit([r.product for r in results if r.product is not None and r.status_code in (201, 204)],
                        request.user)
         return Response([result.as_dict() for result in results])
+
+
+# --- language-limited users ---------------------------------------------------
+
+def _locked_representation(pk):
+    """The product as the write API shows it, read under the row lock the
+    update takes next, so the comparison sees no one else's change."""
+    list(Product.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
+    return product_representation(api_queryset().get(pk=pk))
+
+
+def _refuse_outside_languages(user, before, product):
+    """Raise the 403 (inside the save's transaction, so it rolls back) when
+    the save changed a language-neutral value or a text of another language."""
+    errors = refused_changes(user, before, product_representation(api_queryset().get(pk=product.pk)))
+    if errors:
+        # parler may have cached the texts of the rolled-back save.
+        _delete_cached_translations(product)
+        raise refusal(errors)
+
+
+class _RefusedLine:
+    """A bulk line a language-limited user may not save (403, nothing saved)."""
+
+    status_code = 403
+    product = None
+
+    def __init__(self, line, sku, exc):
+        self.line, self.sku, self.exc = line, sku, exc
+
+    def as_dict(self):
+        return {"line": self.line, "sku": self.sku, "status_code": self.status_code,
+                "code": self.exc.default_code,
+                "errors": self.exc.extra["errors"]}
+
+
+def _limited_upsert(user, line, item):
+    """One bulk line of a language-limited user: saved like any line, then
+    undone with a 403 line if it changed what the user may not change."""
+    sku = item.get("sku") if isinstance(item, dict) else None
+    existing = Product.objects.filter(sku=sku).first() if isinstance(sku, str) else None
+    if existing is None:
+        errors = api_errors(user, item)
+        if errors:
+            return _RefusedLine(line, sku, refusal(errors))
+    before = _locked_representation(existing.pk) if existing is not None else None
+    try:
+        with transaction.atomic():
+            [result] = services.upsert_products([item], user=user)
+            result.line = line
+            if existing is not None and result.status_code == 204:
+                _refuse_outside_languages(user, before, result.product)
+    except (LanguageNotAllowed, FieldNotAllowed) as exc:
+        return _RefusedLine(line, sku, exc)
+    return result
