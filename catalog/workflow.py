@@ -111,3 +111,57 @@ def republish_approved(product):
 def history(product):
     """Review events of the product, newest first."""
     return list(ReviewEvent.objects.filter(product=product).select_related("user"))
+
+
+def after_edit_many(products, user=None, comment=""):
+    """``after_edit`` for many products at once (bulk writers such as the
+    spreadsheet import): the same history versions, outdated translation
+    flags and review state, in a fixed number of queries however many
+    products. Returns the products that changed."""
+    from . import history
+
+    products = list(products)
+    recorded = {entry.product_id for entry in history.record_many(products, user=user, comment=comment)}
+    changed = [product for product in products if product.pk in recorded]
+    if not changed:
+        return []
+    _sources_changed([product.pk for product in changed])
+    if user is not None and not user.has_perm("catalog.approve_product"):
+        approved = set(Product.objects.filter(pk__in=[p.pk for p in changed], review_state=State.APPROVED)
+                       .values_list("pk", flat=True))
+        if approved:
+            Product.objects.filter(pk__in=approved).update(review_state=State.DRAFT)
+            for product in changed:
+                if product.pk in approved:
+                    product.review_state = State.DRAFT
+    return changed
+
+
+def _sources_changed(product_ids):
+    """translation_workflow.source_changed for many products: a translation
+    seen for the first time counts as matching today's source; one whose
+    source text changed since goes outdated."""
+    from django.utils import timezone
+
+    from . import translation_workflow
+    from .models import TranslationStatus
+
+    source = translation_workflow.source_language()
+    statuses = {(s.product_id, s.language_code): s for s in TranslationStatus.objects.filter(product_id__in=product_ids)}
+    created, outdated = [], []
+    for product in Product.objects.filter(pk__in=product_ids).prefetch_related("translations").order_by("pk"):
+        current = translation_workflow.digest(translation_workflow.source_texts(product))
+        if not current:
+            continue
+        for translation in product.translations.all():
+            language = translation.language_code
+            if language == source:
+                continue
+            status = statuses.get((product.pk, language))
+            if status is None:
+                created.append(TranslationStatus(product=product, language_code=language, source_digest=current))
+            elif status.source_digest != current and not status.outdated:
+                outdated.append(status.pk)
+    TranslationStatus.objects.bulk_create(created, batch_size=2000)
+    if outdated:
+        TranslationStatus.objects.filter(pk__in=outdated).update(outdated=True, updated_at=timezone.now())

@@ -23,16 +23,17 @@ from django.utils.text import slugify
 from ..models import Product, Variant
 from ..models.products import RICH_TEXT_FIELDS, TRANSLATED_PRODUCT_FIELDS
 from ..richtext import sanitize_html
-from ..services import _ProductWriter, _Refs, upsert_products
+from ..services import _Refs
+from .bulk import Chunk, ChunkWriter, load_existing, write_chunk
 from .columns import (
-    SEPARATOR, HeaderError, Reference, is_base_price, parse_header, product_cells, products_for_sheet,
+    SEPARATOR, HeaderError, Reference, is_base_price, parse_header, product_cells,
     variant_cells,
 )
 from .reader import read_table
 
 Translation = Product._parler_meta.root_model
 CHUNK = 500
-APPLY_CHUNK = 200
+APPLY_CHUNK = 500
 COMMA_DECIMAL = re.compile(r"^-?\d+,\d+$")
 TRUE_WORDS = {"true", "yes", "1"}
 FALSE_WORDS = {"false", "no", "0"}
@@ -171,13 +172,14 @@ def check(table, progress=None, validate=True):
     ordered = list(groups.values())
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start:start + CHUNK]
-        existing = {p.sku: p for p in products_for_sheet().filter(sku__in=[g.sku for g in chunk if g.exists])}
+        existing = load_existing([g.sku for g in chunk if g.exists])
         built = [_build_group(group, existing.get(group.sku), columns, reference) for group in chunk]
-        slugs.assign([b for b in built if b is not None])
+        built = [b for b in built if b is not None]
+        slugs.assign(built)
+        # The write API's checks, their lookups made once for the chunk.
+        checks = Chunk([b.data for b in built], existing) if validate else None
         for builder in built:
-            if builder is None:
-                continue
-            item = _validate_group(builder, refs) if validate else _unvalidated(builder)
+            item = _validate_group(builder, refs, checks) if validate else _unvalidated(builder)
             if item is not None:
                 plan.append(item)
         if progress:
@@ -343,15 +345,15 @@ def _plan_item(builder):
     return item
 
 
-def _validate_group(builder, refs):
+def _validate_group(builder, refs, checks):
     """Check the write dict with the write API's rules; returns the plan item or None."""
     group, product, data = builder.group, builder.product, builder.data
     results = list(builder._rows())
     cell_errors = any(r.action == "error" for r in results)
     if product is None:
-        writer = _ProductWriter(Product(), data, partial=False, refs=refs)
+        writer = ChunkWriter(Product(), data, partial=False, refs=refs, chunk=checks)
     else:
-        writer = _ProductWriter(product, data, partial=True, refs=refs)
+        writer = ChunkWriter(product, data, partial=True, refs=refs, chunk=checks)
     try:
         writer.validate(require_sku=product is None)
     except Exception as exc:
@@ -435,7 +437,9 @@ class _Builder:
                 continue  # already reported; compared with nothing
             new = cells[column.header]
             old = current.get(column.header, "")
-            if _comparable(column, old) != _comparable(column, new):
+            # Equal text is equal in any comparison; only differing text pays
+            # for it (rich text is sanitised to compare).
+            if old != new and _comparable(column, old) != _comparable(column, new):
                 changed.append(column)
                 result.changes.append((column.header, old, new))
         return changed
@@ -719,21 +723,25 @@ class _Rollback(Exception):
 
 
 def apply(plan, report, *, user=None, progress=None):
-    """Write every planned product in one transaction; on any refusal nothing
-    stays and ImportRefused carries the errors."""
+    """Write every planned product in one transaction, a chunk at a time;
+    on any refusal nothing stays and ImportRefused carries the errors."""
     saved = []
+    refs = _Refs()
     try:
         with transaction.atomic():
             for start in range(0, len(plan), APPLY_CHUNK):
                 chunk = plan[start:start + APPLY_CHUNK]
-                results = upsert_products([item["data"] for item in chunk], user=user, require_version=False)
-                for item, outcome in zip(chunk, results):
-                    if outcome.product is not None:
-                        saved.append(outcome.product.pk)
-                    if outcome.status_code not in (201, 204):
-                        errors = outcome.errors or {"": [_("Changed meanwhile; import again.")]}
+                # After a refusal the rest is only checked, so the report lists every error.
+                outcome = write_chunk([item["data"] for item in chunk], refs=refs, user=user, write=report.ok,
+                                      comment=_("Spreadsheet import"))
+                for item, errors in zip(chunk, outcome.errors):
+                    if errors:
                         item["builder"].report_errors(errors)
                         report.counts["error"] += 1
+                ids = [product.pk for product in outcome.products]
+                saved += ids
+                # Parler's cache may hold the texts from before the import.
+                _forget(ids)
                 if progress:
                     progress(min(start + APPLY_CHUNK, len(plan)), len(plan), _("saved"))
             if not report.ok:

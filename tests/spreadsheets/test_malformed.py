@@ -128,19 +128,38 @@ def test_empty_file(catalog):
         run_import(b"")
 
 
-def test_rollback_leaves_no_cached_translations(catalog):
+def test_rollback_leaves_no_cached_translations(catalog, monkeypatch):
     from django.core.cache import cache
     from parler.cache import get_translation_cache_key
 
     from catalog.models import Product
 
+    monkeypatch.setattr("catalog.spreadsheets.importer.APPLY_CHUNK", 1)  # one product written before the refusal
+    cache.clear()  # nothing left over from other tests
+    Product.objects.get(sku="DRILL-1").get_translation("en")  # parler caches the current text
     next_pk = Product.objects.order_by("-pk").values_list("pk", flat=True).first() + 1
     errors = refused(validate_first=False, data=csv_bytes([
         ["sku", "name[en]", "gtin"],
+        ["DRILL-1", "Renamed drill", "6414570000027"],  # written, then rolled back
         ["FRESH-1", "Fresh product", ""],  # saved, then rolled back
         ["FRESH-2", "Bad GTIN", "4006381333932"],
     ]))
-    assert errors == [(3, "gtin", "The GTIN check digit is wrong.")]
+    assert errors == [(4, "gtin", "The GTIN check digit is wrong.")]
     assert not Product.objects.filter(sku="FRESH-1").exists()
     translation = Product._parler_meta.root_model
     assert cache.get(get_translation_cache_key(translation, next_pk, "en")) is None
+    drill = Product.objects.get(sku="DRILL-1")
+    drill.set_current_language("en")
+    assert drill.name == "Cordless drill"
+
+
+def test_import_leaves_no_stale_cached_translations(catalog):
+    from catalog.models import Product
+
+    drill = Product.objects.get(sku="DRILL-1")
+    drill.set_current_language("en")
+    assert drill.name == "Cordless drill"  # now in parler's cache
+    run_import(csv_bytes([["sku", "name[en]"], ["DRILL-1", "Renamed drill"]]))
+    drill = Product.objects.get(sku="DRILL-1")
+    drill.set_current_language("en")
+    assert drill.name == "Renamed drill"
