@@ -6,17 +6,21 @@ from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django.template.defaultfilters import linebreaksbr
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from parler.admin import TranslatableAdmin
 from parler.forms import TranslatableModelForm
 
+from publishing.admin.actions import PERMISSION as PUBLISH_PERMISSION
 from publishing.admin.actions import PRODUCT_ACTIONS
 from publishing.admin.inlines import COMPLETENESS_PREFETCH, PRODUCT_INLINES, completeness_column
 
 from ..families import missing_required_attributes
 from ..images import smallest_rendition
-from ..models import Category, Family, Product
+from ..models import Category, Family, Product, ReviewEvent
 from ..models.products import TRANSLATED_PRODUCT_FIELDS
 from ..permissions import is_language_limited, may_edit_language, refused_message
 from ..workflow import after_edit
@@ -131,12 +135,12 @@ class ProductAdmin(WorkflowAdminMixin, BulkEditMixin, TranslatableAdmin):
     raw_id_fields = ("replacement",)
     filter_horizontal = ("categories",)
     # The review state moves only through the review page (who/when recorded).
-    readonly_fields = ("version", "review_state", "family_overview")
+    readonly_fields = ("version", "review_state", "last_review_step", "family_overview")
     actions = [*PRODUCT_ACTIONS, "bulk_edit"]
     inlines = [*CATALOG_PRODUCT_INLINES, *PRODUCT_INLINES]
     fieldsets = (
         (None, {"fields": ("sku", "gtin", "mpn", "brand", "family", "categories", "status", "review_state",
-                           "loaded_version")}),
+                           "last_review_step", "loaded_version")}),
         (_("Texts in this language"), {
             "fields": ("name", "slug", "short_description", "description", "marketing_claims"),
             "description": _("Descriptions accept simple HTML; scripts and event handlers are removed on save."),
@@ -146,6 +150,21 @@ class ProductAdmin(WorkflowAdminMixin, BulkEditMixin, TranslatableAdmin):
             "fields": ("available_from", "backorder_allowed", "weight_grams", "replacement", "version"),
         }),
     )
+
+    # --- actions ------------------------------------------------------------
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Offer only what the user may do: publishing needs its permission
+        # (the print team and translators only look), and a language-limited
+        # translator changes no language-neutral values, which is all a bulk
+        # edit sets. Django runs only listed actions, so this also refuses them.
+        if not request.user.has_perm(PUBLISH_PERMISSION):
+            for name in ("publish_to_channel", "unpublish_from_channel"):
+                actions.pop(name, None)
+        if is_language_limited(request.user):
+            actions.pop("bulk_edit", None)
+        return actions
 
     # --- querysets --------------------------------------------------------
 
@@ -236,6 +255,22 @@ class ProductAdmin(WorkflowAdminMixin, BulkEditMixin, TranslatableAdmin):
         )
 
     # --- form extras --------------------------------------------------------
+
+    @admin.display(description=_("last review step"))
+    def last_review_step(self, obj):
+        """The latest review step with its comment, so an editor sees on the
+        form why a reviewer sent the product back to draft."""
+        event = ReviewEvent.objects.filter(product=obj).select_related("user").first() if obj and obj.pk else None
+        if event is None:
+            return "—"
+        style = "color:#ba2121;font-weight:bold" if event.action == ReviewEvent.Action.REJECTED else ""
+        return format_html(
+            '<span class="review-step review-{}" style="{}">{}</span> · {} · {}{}',
+            event.action, style, event.get_action_display(), event.user or "—",
+            date_format(localtime(event.created_at), "DATETIME_FORMAT"),
+            format_html('<blockquote class="review-comment">{}</blockquote>', linebreaksbr(event.comment))
+            if event.comment.strip() else "",
+        )
 
     @admin.display(description=_("family attributes"))
     def family_overview(self, obj):
