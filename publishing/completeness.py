@@ -18,9 +18,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.models import AttributeOption, AttributeValue, FamilyAttribute, Price, Product, ProductImage
+from catalog.models import Attribute, AttributeOption, AttributeValue, FamilyAttribute, Price, Product, ProductImage
 
-from .documents import allows_fallback, channel_context, fallback_languages, translated
+from .documents import allows_fallback, channel_context, fallback_languages, rows_of, translated
 from .models import Channel, Completeness
 from .querysets import assortment, assortment_ids
 
@@ -50,12 +50,19 @@ def completeness_queryset(price_list_ids=None):
 def required_attributes(product, ctx):
     """The family's required attributes followed by the channel's, once each."""
     seen, result = set(), []
-    links = product.family.family_attributes.all() if product.family_id else []
+    links = rows_of(product.family, "family_attributes") if product.family_id else []
     for attribute in [link.attribute for link in links if link.required] + list(ctx.required_attributes):
         if attribute.pk not in seen:
             seen.add(attribute.pk)
             result.append(attribute)
     return result
+
+
+def _is_empty(value):
+    """AttributeValue.is_empty() reading the options the loading plan attached."""
+    if value.attribute.type == Attribute.Type.MULTI_SELECT:
+        return not rows_of(value, "options")
+    return value.is_empty()
 
 
 def assess(product, channel, locale):
@@ -66,16 +73,16 @@ def assess(product, channel, locale):
     for field in TEXT_REQUIREMENTS:
         value, _from_fallback = translated(product, field, locale, fallbacks)
         checks.append((field, bool(value)))
-    checks.append(("images", any(True for _image in product.images.all())))
+    checks.append(("images", bool(rows_of(product, "images"))))
     if ctx.price_list_id:
-        checks.append(("price", any(p.price_list_id == ctx.price_list_id for p in product.prices.all())))
-    values = {(v.attribute_id, v.language_code): v for v in product.attribute_values.all()}
+        checks.append(("price", any(p.price_list_id == ctx.price_list_id for p in rows_of(product, "prices"))))
+    values = {(v.attribute_id, v.language_code): v for v in rows_of(product, "attribute_values")}
     for attribute in required_attributes(product, ctx):
         languages = [locale, *fallbacks] if attribute.localizable else [""]
         present = False
         for language in languages:
             value = values.get((attribute.pk, language))
-            if value is not None and not value.is_empty():
+            if value is not None and not _is_empty(value):
                 present = True
                 break
         checks.append((f"attr:{attribute.code}", present))

@@ -26,12 +26,13 @@ from types import SimpleNamespace
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 
 from catalog.models import (
-    Attribute, AttributeOption, AttributeValue, Category, Price, Product, ProductImage, ProductRelation,
-    Stock, Store, Variant,
+    Attribute, AttributeOption, AttributeValue, Category, FamilyAttribute, ImageFile, Price, Product, ProductImage,
+    ProductRelation, Stock, Store, Variant,
 )
 from pim.formatting import (
     format_boolean, format_date, format_measurement, format_number, money_amount,
@@ -102,6 +103,8 @@ def is_blank(text):
     """True for None, "" and markup without visible text ("<p> </p>")."""
     if not text:
         return True
+    if "<" not in text and "&" not in text:  # plain text: nothing to strip
+        return not text.strip()
     return not _TAG_RE.sub("", text).replace("&nbsp;", "").strip()
 
 
@@ -130,7 +133,23 @@ def translated(obj, field, locale, fallbacks=()):
 
 
 def label_of(obj, locale, field="label", default=""):
-    """A translated label with silent fallback (labels are UI, not content)."""
+    """A translated label with silent fallback (labels are UI, not content).
+
+    Remembered on the instance next to its translations: the loading plan
+    shares one instance per attribute, option, store and category, so each
+    label is resolved once per language however many documents show it."""
+    labels = obj.__dict__.get("_doc_labels")
+    if labels is None:
+        labels = obj._doc_labels = {}
+    key = (field, locale, default)
+    if key in labels:
+        return labels[key]
+    label = _resolve_label(obj, locale, field, default)
+    labels[key] = label
+    return label
+
+
+def _resolve_label(obj, locale, field, default):
     value, _ = translated(obj, field, locale, fallback_languages(locale))
     if value:
         return value
@@ -173,14 +192,28 @@ def allows_fallback(ctx, locale):
 
 # --- The loading plan -----------------------------------------------------------
 
+IN_CHUNK = 5000  # ids per IN (…) list: below SQLite's variable limit
+
+
+def rows_of(obj, name):
+    """The rows of relation ``name`` of ``obj``: the list the loading plan
+    attached, else the relation itself (objects loaded some other way)."""
+    rows = getattr(obj, "_doc_rows", None)
+    if rows is not None:
+        found = rows.get(name)
+        if found is not None:
+            return found
+    return list(getattr(obj, name).all())
+
+
 def _attach_translations(model, instances_by_id):
     """Load the translations of many shared rows (attributes, options,
     stores, categories) once and hand every instance its table."""
     ids = list(instances_by_id)
     table = {}
     translation_model = model._parler_meta.root_model
-    for start in range(0, len(ids), 5000):  # below SQLite's variable limit
-        for row in translation_model.objects.filter(master_id__in=ids[start:start + 5000]):
+    for start in range(0, len(ids), IN_CHUNK):
+        for row in translation_model.objects.filter(master_id__in=ids[start:start + IN_CHUNK]):
             table.setdefault(row.master_id, {})[row.language_code] = row
     for pk, instances in instances_by_id.items():
         rows = table.get(pk, {})
@@ -189,24 +222,24 @@ def _attach_translations(model, instances_by_id):
 
 
 def attach_shared(products):
-    """After the prefetch: translations of shared rows in one query per model
-    (instead of one copy per product), and each category's ancestor chain
+    """For products loaded without ``document_queryset()``: translations of
+    shared rows in one query per model and each category's ancestor chain
     (``_path_nodes``), at any tree depth."""
     attributes, options, stores, categories = {}, {}, {}, {}
     for product in products:
-        for value in product.attribute_values.all():
+        for value in rows_of(product, "attribute_values"):
             attributes.setdefault(value.attribute_id, []).append(value.attribute)
             if value.option_id:
                 options.setdefault(value.option_id, []).append(value.option)
-            for option in value.options.all():
+            for option in rows_of(value, "options"):
                 options.setdefault(option.pk, []).append(option)
-        for variant in product.variants.all():
-            for option in variant.axis_values.all():
+        for variant in rows_of(product, "variants"):
+            for option in rows_of(variant, "axis_values"):
                 options.setdefault(option.pk, []).append(option)
                 attributes.setdefault(option.attribute_id, []).append(option.attribute)
-        for row in product.stock.all():
+        for row in rows_of(product, "stock"):
             stores.setdefault(row.store_id, []).append(row.store)
-        for category in product.categories.all():
+        for category in rows_of(product, "categories"):
             categories.setdefault(category.pk, []).append(category)
     codes = {code for group in categories.values() for code in group[0].ancestor_codes()}
     nodes = {c.code: c for c in Category.objects.filter(code__in=codes)} if codes else {}
@@ -226,78 +259,210 @@ def attach_category_paths(products):
     attach_shared(products)
 
 
-class DocumentQuerySet(QuerySet):
-    """Products with everything a document needs; category ancestor chains
-    are attached after the prefetch (also per chunk of ``iterator()``)."""
+def _in(queryset, field, ids):
+    """Rows of ``queryset`` whose ``field`` is in ``ids``, in chunks."""
+    ids = list(ids)
+    for start in range(0, len(ids), IN_CHUNK):
+        yield from queryset.filter(**{f"{field}__in": ids[start:start + IN_CHUNK]})
 
-    def _prefetch_related_objects(self):
-        super()._prefetch_related_objects()
-        attach_shared(self._result_cache)
+
+def _m2m_pairs(descriptor, ids):
+    """(source id, target id) rows of a many-to-many table for source ``ids``."""
+    field = descriptor.field
+    source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+    rows = descriptor.through.objects.values_list(source, target)
+    ids = list(ids)
+    for start in range(0, len(ids), IN_CHUNK):
+        yield from rows.filter(**{f"{source}__in": ids[start:start + IN_CHUNK]})
+
+
+def _group(rows, key):
+    grouped = {}
+    for row in rows:
+        grouped.setdefault(getattr(row, key), []).append(row)
+    return grouped
+
+
+def _cache(instance, field_name, value):
+    """Set a forward relation as select_related would (no query on access)."""
+    instance._state.fields_cache[field_name] = value
+
+
+def load_document_rows(products, scope=None):
+    """Attach to each product everything ``build_document`` and completeness
+    read, in a constant number of queries per chunk of products.
+
+    Related rows are loaded with one plain query per relation and grouped in
+    memory; rows many products share (attributes, options, stores,
+    categories, image files) are one instance per row, so their labels and
+    rendition URLs are computed once. ``scope`` is (channel id, price list
+    id) to load only that channel's prices and text overrides; None loads
+    all of them."""
+    products = [p for p in products if getattr(p, "_doc_rows", None) is None]
+    if not products:
+        return
+    ids = list(dict.fromkeys(p.pk for p in products))
+
+    relations = _group(_in(ProductRelation.objects.select_related("related"), "product_id", ids), "product_id")
+    values = list(_in(AttributeValue.objects.all(), "product_id", ids))
+    variants = list(_in(Variant.objects.filter(is_active=True), "product_id", ids))
+    images = list(_in(ProductImage.objects.all(), "product_id", ids))
+    stock = list(_in(Stock.objects.filter(store__is_active=True), "product_id", ids))
+    family_ids = {p.family_id for p in products if p.family_id}
+    links = _group(_in(FamilyAttribute.objects.all(), "family_id", family_ids), "family_id")
+    if scope is None:
+        prices = list(_in(Price.objects.order_by("variant_id", "valid_from", "id"), "product_id", ids))
+    elif scope[1]:
+        prices = list(_in(
+            Price.objects.filter(price_list_id=scope[1]).order_by("variant_id", "valid_from", "id"), "product_id", ids,
+        ))
+    else:
+        prices = []
+    from .models import TextOverride
+
+    overrides = TextOverride.objects.all() if scope is None else TextOverride.objects.filter(channel_id=scope[0])
+    overrides = _group(_in(overrides, "product_id", ids), "product_id")
+
+    # Texts of the products, their related products and replacements: one query.
+    texts = {}
+    others = {r.related_id for group in relations.values() for r in group}
+    others |= {p.replacement_id for p in products if p.replacement_id}
+    for row in _in(Product._parler_meta.root_model.objects.all(), "master_id", set(ids) | others):
+        texts.setdefault(row.master_id, {})[row.language_code] = row
+
+    # Options (selected, multi-selected, variant axes) and attributes, shared.
+    value_options = {}
+    for value_id, option_id in _m2m_pairs(AttributeValue.options, [v.pk for v in values]):
+        value_options.setdefault(value_id, []).append(option_id)
+    axis_options = {}
+    for variant_id, option_id in _m2m_pairs(Variant.axis_values, [v.pk for v in variants]):
+        axis_options.setdefault(variant_id, []).append(option_id)
+    option_ids = {v.option_id for v in values if v.option_id}
+    option_ids.update(pk for group in value_options.values() for pk in group)
+    option_ids.update(pk for group in axis_options.values() for pk in group)
+    options = {o.pk: o for o in _in(AttributeOption.objects.all(), "pk", option_ids)}
+    attribute_ids = {v.attribute_id for v in values} | {o.attribute_id for o in options.values()}
+    attribute_ids.update(link.attribute_id for group in links.values() for link in group)
+    attributes = {a.pk: a for a in _in(Attribute.objects.all(), "pk", attribute_ids)}
+    for option in options.values():
+        _cache(option, "attribute", attributes.get(option.attribute_id))
+
+    def option_list(option_pks):
+        found = [options[pk] for pk in option_pks if pk in options]
+        found.sort(key=lambda o: (o.attribute_id, o.position, o.code))  # the model's ordering
+        return found
+
+    for value in values:
+        _cache(value, "attribute", attributes.get(value.attribute_id))
+        _cache(value, "option", options.get(value.option_id) if value.option_id else None)
+        value._doc_rows = {"options": option_list(value_options.get(value.pk, ()))}
+    for variant in variants:
+        variant._doc_rows = {"axis_values": option_list(axis_options.get(variant.pk, ()))}
+    for group in links.values():
+        for link in group:
+            _cache(link, "attribute", attributes.get(link.attribute_id))
+
+    image_files = {f.pk: f for f in _in(ImageFile.objects.all(), "pk", {i.image_file_id for i in images})}
+    for image in images:
+        _cache(image, "image_file", image_files.get(image.image_file_id))
+    _attach_translations(ProductImage, {image.pk: [image] for image in images})
+
+    stores = {s.pk: s for s in _in(Store.objects.all(), "pk", {row.store_id for row in stock})}
+    for row in stock:
+        _cache(row, "store", stores.get(row.store_id))
+
+    product_categories = {}
+    for product_id, category_id in _m2m_pairs(Product.categories, ids):
+        product_categories.setdefault(product_id, []).append(category_id)
+    categories = {
+        c.pk: c for c in _in(Category.objects.all(), "pk", {pk for g in product_categories.values() for pk in g})
+    }
+    by_code = {c.code: c for c in categories.values()}
+    codes = {code for c in categories.values() for code in c.ancestor_codes()} - set(by_code)
+    for node in _in(Category.objects.all(), "code", codes):
+        by_code[node.code] = node
+    for category in by_code.values():
+        category._path_nodes = [by_code[code] for code in category.ancestor_codes() if code in by_code]
+
+    _attach_translations(Attribute, {pk: [a] for pk, a in attributes.items()})
+    _attach_translations(AttributeOption, {pk: [o] for pk, o in options.items()})
+    _attach_translations(Store, {pk: [s] for pk, s in stores.items()})
+    _attach_translations(Category, {c.pk: [c] for c in by_code.values()})
+
+    values_by = _group(values, "product_id")
+    variants_by = _group(variants, "product_id")
+    images_by = _group(images, "product_id")
+    stock_by = _group(stock, "product_id")
+    prices_by = _group(prices, "product_id")
+    for group in relations.values():
+        for relation in group:
+            relation.related._doc_translations = texts.get(relation.related_id, {})
+    for product in products:
+        pk = product.pk
+        product._doc_translations = texts.get(pk, {})
+        if product.replacement_id and product.replacement is not None:
+            product.replacement._doc_translations = texts.get(product.replacement_id, {})
+        if product.family_id and product.family is not None:
+            product.family._doc_rows = {"family_attributes": links.get(product.family_id, [])}
+        cats = [categories[c] for c in product_categories.get(pk, ()) if c in categories]
+        cats.sort(key=lambda c: c.tree_path)  # the model's ordering
+        product._doc_rows = {
+            "attribute_values": values_by.get(pk, []),
+            "variants": variants_by.get(pk, []),
+            "images": images_by.get(pk, []),
+            "stock": stock_by.get(pk, []),
+            "prices": prices_by.get(pk, []),
+            "relations": relations.get(pk, []),
+            "text_overrides": overrides.get(pk, []),
+            "categories": cats,
+        }
+
+
+class DocumentQuerySet(QuerySet):
+    """Products with everything a document needs: after the rows are fetched
+    (also per chunk of ``iterator()``) ``load_document_rows`` attaches the
+    related rows."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._doc_scope = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._doc_scope = self._doc_scope
+        return clone
+
+    def _fetch_all(self):
+        fetched = self._result_cache is not None
+        super()._fetch_all()
+        if not fetched and self._result_cache and self._iterable_class is ModelIterable:
+            load_document_rows(self._result_cache, self._doc_scope)
 
     def _iterator(self, use_chunked_fetch, chunk_size):
-        if chunk_size is None:
+        if self._iterable_class is not ModelIterable:
             yield from super()._iterator(use_chunked_fetch, chunk_size)
             return
-        iterator = iter(self._iterable_class(self, chunked_fetch=use_chunked_fetch, chunk_size=chunk_size))
-        while results := list(islice(iterator, chunk_size)):
-            prefetch_related_objects(results, *self._prefetch_related_lookups)
-            attach_shared(results)
+        size = chunk_size or 2000
+        iterator = iter(self._iterable_class(self, chunked_fetch=use_chunked_fetch, chunk_size=size))
+        while results := list(islice(iterator, size)):
+            if self._prefetch_related_lookups:
+                prefetch_related_objects(results, *self._prefetch_related_lookups)
+            load_document_rows(results, self._doc_scope)
             yield from results
 
 
 def document_queryset(channel=None):
-    """Products prefetched for ``build_document`` (and completeness): a
-    constant number of queries however many products are evaluated.
+    """Products loaded for ``build_document`` (and completeness): a constant
+    number of queries however many products are evaluated.
 
     With a channel, prices and text overrides are limited to that channel's
     price list and overrides; without one, all of them are loaded (the
     builder filters in memory either way)."""
-    ctx = channel_context(channel) if channel is not None else None
-    prices = Price.objects.all()
-    overrides = None
-    if ctx is not None:
-        prices = prices.filter(price_list_id=ctx.price_list_id) if ctx.price_list_id else prices.none()
-        from .models import TextOverride
-
-        overrides = TextOverride.objects.filter(channel_id=ctx.channel_id)
-    lookups = [
-        "translations",
-        "categories",
-        Prefetch(
-            "attribute_values",
-            queryset=AttributeValue.objects.select_related("attribute", "option").prefetch_related("options"),
-        ),
-        Prefetch(
-            "variants",
-            queryset=Variant.objects.filter(is_active=True).prefetch_related(
-                Prefetch("axis_values", queryset=AttributeOption.objects.select_related("attribute")),
-            ),
-        ),
-        Prefetch(
-            "images",
-            queryset=ProductImage.objects.select_related("image_file").prefetch_related("translations"),
-        ),
-        Prefetch("prices", queryset=prices.order_by("variant_id", "valid_from", "id")),
-        Prefetch(
-            "stock",
-            queryset=Stock.objects.filter(store__is_active=True).select_related("store"),
-        ),
-        Prefetch(
-            "relations",
-            queryset=ProductRelation.objects.select_related("related").prefetch_related("related__translations"),
-        ),
-        "replacement__translations",
-        Prefetch("family__family_attributes", queryset=_family_links()),
-        Prefetch("text_overrides", queryset=overrides) if overrides is not None else "text_overrides",
-    ]
     queryset = DocumentQuerySet(model=Product).select_related("brand", "family", "replacement")
-    return queryset.prefetch_related(*lookups)
-
-
-def _family_links():
-    from catalog.models import FamilyAttribute
-
-    return FamilyAttribute.objects.select_related("attribute")
+    if channel is not None:
+        ctx = channel_context(channel)
+        queryset._doc_scope = (ctx.channel_id, ctx.price_list_id)
+    return queryset
 
 
 # --- Pieces of the document ---------------------------------------------------
@@ -342,7 +507,7 @@ def attribute_entry(value, locale):
             return None
         raw, display = value.option.code, _option_label(value.option, locale)
     elif kind == T.MULTI_SELECT:
-        options = list(value.options.all())
+        options = list(rows_of(value, "options"))
         if not options:
             return None
         options.sort(key=lambda o: (o.position, o.code))
@@ -363,7 +528,7 @@ def attribute_entry(value, locale):
 
 def _attributes(product, ctx, locale, fallbacks, fallback_used):
     by_attribute = {}
-    for value in product.attribute_values.all():
+    for value in rows_of(product, "attribute_values"):
         if value.attribute_id in ctx.hidden_attribute_ids:
             continue
         by_attribute.setdefault(value.attribute_id, {})[value.language_code] = value
@@ -460,19 +625,29 @@ def _stores(stock_rows, product, locale, today):
     ]
 
 
+def _image_urls(image_file):
+    """(file URL, [(rendition URL, width, format)]) of an image file, cached
+    on the instance (the loading plan shares one per file)."""
+    urls = image_file.__dict__.get("_doc_urls")
+    if urls is None:
+        urls = image_file._doc_urls = (
+            media_url(image_file.file.name),
+            [(media_url(name), width, fmt) for width, fmt, name in rendition_plan(image_file)],
+        )
+    return urls
+
+
 def _image_entry(image, locale, fallbacks):
     image_file = image.image_file
     alt, _ = translated(image, "alt", locale, fallbacks)
+    url, renditions = _image_urls(image_file)
     return {
-        "url": media_url(image_file.file.name),
+        "url": url,
         "alt": alt,
         "width": image_file.width,
         "height": image_file.height,
         "role": image.role,
-        "renditions": [
-            {"url": media_url(name), "width": width, "format": fmt}
-            for width, fmt, name in rendition_plan(image_file)
-        ],
+        "renditions": [{"url": r_url, "width": width, "format": fmt} for r_url, width, fmt in renditions],
     }
 
 
@@ -518,7 +693,7 @@ def build_document(product, channel, locale, *, now=None):
 
     overrides = {
         o.field: o.value
-        for o in product.text_overrides.all()
+        for o in rows_of(product, "text_overrides")
         if o.channel_id == ctx.channel_id and o.language_code == locale
     }
     texts = {}
@@ -536,7 +711,7 @@ def build_document(product, channel, locale, *, now=None):
     claims, _ = translated(product, "marketing_claims", locale, fallbacks)
 
     categories = []
-    for category in sorted(product.categories.all(), key=lambda c: c.tree_path):
+    for category in sorted(rows_of(product, "categories"), key=lambda c: c.tree_path):
         nodes = getattr(category, "_path_nodes", None)
         if nodes is None:  # not loaded through document_queryset()
             attach_category_paths([product])
@@ -552,18 +727,18 @@ def build_document(product, channel, locale, *, now=None):
         categories.append(entry)
 
     price_open = _price_list_open(ctx, now)
-    prices = [p for p in product.prices.all() if p.price_list_id == ctx.price_list_id] if price_open else []
+    prices = [p for p in rows_of(product, "prices") if p.price_list_id == ctx.price_list_id] if price_open else []
     own_prices = [p for p in prices if p.variant_id is None]
-    stock_rows = list(product.stock.all())
-    images = sorted(product.images.all(), key=_image_order)
+    stock_rows = list(rows_of(product, "stock"))
+    images = sorted(rows_of(product, "images"), key=_image_order)
 
     variants = []
-    for variant in product.variants.all():
+    for variant in rows_of(product, "variants"):
         variant_prices = [p for p in prices if p.variant_id == variant.pk] or own_prices
         variant_stock = [row for row in stock_rows if row.variant_id == variant.pk]
         quantity = sum(max(row.quantity, 0) for row in variant_stock)
         axes = {}
-        for option in sorted(variant.axis_values.all(), key=lambda o: (o.attribute.position, o.attribute.code)):
+        for option in sorted(rows_of(variant, "axis_values"), key=lambda o: (o.attribute.position, o.attribute.code)):
             axes[option.attribute.code] = _option_label(option, locale)
         variants.append({
             "sku": variant.sku,
@@ -620,7 +795,7 @@ def build_document(product, channel, locale, *, now=None):
         "variants": variants,
         "relations": [
             _related_entry(r.related, r.kind, locale, fallbacks)
-            for r in product.relations.all()
+            for r in rows_of(product, "relations")
         ],
         "status": product.status,
         "replacement": replacement,

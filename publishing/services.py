@@ -131,7 +131,7 @@ class _Batch:
         for snap in snapshots.values():
             self.by_sku.setdefault(snap.sku, []).append(snap)
         self.new_snapshots, self.changed_snapshots = [], {}
-        self.new_publications, self.changed_publications = [], {}
+        self.new_publications, self.changed_publications = {}, {}
 
     def write(self, product, locale, document):
         digest = content_hash(document)
@@ -181,8 +181,7 @@ class _Batch:
 
     def save_publication(self, publication):
         if publication.pk is None:
-            if publication not in self.new_publications:
-                self.new_publications.append(publication)
+            self.new_publications[id(publication)] = publication  # by identity: unsaved rows are all equal
         else:
             self.changed_publications[publication.pk] = publication
 
@@ -194,7 +193,7 @@ class _Batch:
                 list(self.changed_snapshots.values()), SNAPSHOT_FIELDS, batch_size=250,
             )
         if self.new_publications:
-            Publication.objects.bulk_create(self.new_publications, batch_size=500)
+            Publication.objects.bulk_create(list(self.new_publications.values()), batch_size=500)
         if self.changed_publications:
             Publication.objects.bulk_update(
                 list(self.changed_publications.values()), PUBLICATION_FIELDS, batch_size=500,
