@@ -182,6 +182,14 @@ class ProductAdmin(WorkflowAdminMixin, BulkEditMixin, TranslatableAdmin):
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
+        if obj is not None and request.method == "POST":
+            # Lock the row until the save's transaction ends (the admin's
+            # change view runs in one): of two simultaneous saves of the same
+            # version the second waits, then sees the first's version and is
+            # refused as stale instead of overwriting it.
+            locked = Product.objects.select_for_update().filter(pk=obj.pk).values_list("version", flat=True).first()
+            if locked is not None and locked != obj.version:
+                obj = super().get_object(request, object_id, from_field)
         if obj is not None:
             obj._loaded_family_id = obj.family_id
         return obj
