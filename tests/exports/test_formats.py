@@ -64,11 +64,13 @@ def test_channel_csv_is_the_channels_view(channel, catalog):
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheet programs read Cyrillic and ä
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     header, body = rows[0], rows[1:]
-    assert header[:3] == ["SKU", "Parent SKU", "Name"]
+    # Headers speak the channel's language, like its values.
+    assert header[:3] == ["SKU", "Päätuotteen SKU", "Nimi"]
     assert "color" in header and "size" in header  # variant axes by code
     by_sku = {row[0]: dict(zip(header, row)) for row in body}
-    assert by_sku["DRILL-1"]["Name"] == "Akkuporakone" and by_sku["DRILL-1"]["Price"] == "129.90"
-    assert by_sku["SHIRT-1-BLUE-M"]["Parent SKU"] == "SHIRT-1" and by_sku["SHIRT-1-BLUE-M"]["Price"] == "21.50"
+    assert by_sku["DRILL-1"]["Nimi"] == "Akkuporakone" and by_sku["DRILL-1"]["Hinta"] == "129.90"
+    assert by_sku["SHIRT-1-BLUE-M"]["Päätuotteen SKU"] == "SHIRT-1"
+    assert by_sku["SHIRT-1-BLUE-M"]["Hinta"] == "21.50"
     assert by_sku["SHIRT-1-BLUE-M"]["color"] == "Sininen"
     assert set(by_sku) == {"DRILL-1", "SHIRT-1", "SHIRT-1-RED-M", "SHIRT-1-BLUE-M", "NOPRICE-1"}
 

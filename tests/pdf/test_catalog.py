@@ -4,6 +4,8 @@ import re
 from unittest import mock
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 from pim.formatting import format_money
 from publishing.artifacts import latest_artifact
@@ -164,8 +166,12 @@ def test_catalog_rendered_in_parts_keeps_page_numbers_contents_and_fonts(catalog
     pages = page_texts(path)
     total = page_count(path)
     assert len(pages) == total == artifact.meta["pages"]
+    # The running footer speaks the catalog's language: "Страница 2 из 8".
+    with translation.override("ru"):
+        footer = rf"{gettext('Page')} (\d+) {gettext('of')} (\d+)"
+    assert footer.startswith("Страница")
     for number, text in enumerate(pages[1:], start=2):
-        assert re.findall(r"Page (\d+) of (\d+)", text) == [(str(number), str(total))], number
+        assert re.findall(footer, text) == [(str(number), str(total))], number
         assert re.search(rf"· \S+ {artifact.meta['version']}\b", text)  # "· версия N" in the footer
     entries = re.findall(r"^\s*(\S[^.\n]*?)\s*\.{3,}\s*(\d+)\s*$", pages[1], flags=re.M)
     assert {title for title, _ in entries} == {"Электроинструменты", "Сад", "Ручные инструменты"}

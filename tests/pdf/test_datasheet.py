@@ -26,8 +26,8 @@ def test_datasheet_lists_every_attribute_with_units_variants_and_relations(catal
     assert any(a["unit"] == "kg" for a in document["attributes"]) and " kg" in text
     for variant in document["variants"]:
         assert variant["sku"] in text and variant["gtin"] in text
-    assert "Spare parts" in text and "Pyörösaha" in text  # spare part
-    assert "Accessories" in text and "Kulmahiomakone" in text  # accessory
+    assert "Varaosat" in text and "Pyörösaha" in text  # spare parts, in Finnish
+    assert "Lisävarusteet" in text and "Kulmahiomakone" in text  # accessories
     assert all(emb == "yes" for _n, _t, emb in fonts(path))
 
 
