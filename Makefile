@@ -32,7 +32,7 @@ messages: $(VENV)/.installed sysdeps
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 
 # Refresh the .po catalogues after changing marked strings (then translate
-# the new entries; tests/infra/test_catalogues.py fails on any left empty).
+# the new entries; tests/core/test_catalogues.py fails on any left empty).
 CATALOGUE_LANGUAGES := fi hu ru bg
 catalogues: $(VENV)/.installed sysdeps
 	$(PY) manage.py makemessages $(addprefix -l ,$(CATALOGUE_LANGUAGES)) --no-location \
