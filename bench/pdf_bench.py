@@ -1,0 +1,188 @@
+"""Benchmark of print output: the PDF catalog, a datasheet, shelf labels and the demo brochure.
+
+Usage: .venv/bin/python bench/pdf_bench.py [--products 500] [--locale fi] [--store helsinki-kamppi]
+       [--skip-catalog] [--keep DIR]
+
+Builds a throwaway database (a SQLite file in a temporary folder, or the
+empty database in ``PIM_BENCH_DATABASE_URL``) with its media folder beside
+it, loads and publishes the demo catalog (``load_demo_catalog(products=N)``),
+then renders from the ``print`` channel in one language, each document in a
+fresh process of its own (after one tiny warm-up render, as a long-running
+worker would have done), once from scratch and once more unchanged (the
+cached answer: the stored file is reused):
+
+- the datasheet of one product (the first SKU) and the demo brochure
+  (8 products) in its print (CMYK, PDF/X-4) and screen variants — in ``ms``,
+  as they should not depend on the catalog size;
+- the shelf labels of one store and the PDF catalog of the whole channel
+  (cut into parts of ``PIM_PDF_PART_PRODUCTS`` rendered in parallel
+  processes) — in ``s``, totals over the catalog, so that ``run_all.py``
+  adds the cost per product.
+
+Each render is timed in wall seconds and CPU seconds of its process and the
+worker processes it started: on a busy shared machine the wall time mostly
+measures the scheduler, CPU time is what an idle machine would need. Pages,
+file size and peak memory (RSS of the render's process; for the catalog also
+its largest part process) are printed too, all as ``RESULT name=value unit``
+lines (see bench/README.md). The catalog comes last, so a run stopped while
+rendering it has reported the rest. Exits non-zero when a render fails, when
+an unchanged second call renders again, or when a document misses published
+products.
+"""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from _common import (
+    cpu_seconds, database_kind, largest_child_mib, peak_memory_mib, reset_peak_memory, run_child, scratch_folder,
+    setup_django,
+)
+
+CHANNEL = "print"
+MEASUREMENTS = ("datasheet", "labels", "brochure_print", "brochure_screen", "catalog")
+FLAT = {"datasheet", "brochure_print", "brochure_screen"}  # in ms; the others are totals in s
+
+
+def result(name, value, unit=""):
+    print(f"RESULT {name}={value} {unit}".rstrip(), flush=True)
+
+
+def say(message, level="info"):
+    print(f"  {message}" if level == "info" else f"  {level}: {message}", flush=True)
+
+
+def timed(render):
+    """(artifact, wall seconds, CPU seconds) of one call."""
+    cpu, started = cpu_seconds(), time.perf_counter()
+    artifact = render()
+    return artifact, time.perf_counter() - started, cpu_seconds() - cpu
+
+
+# --- child processes ------------------------------------------------------------
+
+
+def load(folder, products, locale):
+    """A fresh database holding the published demo catalog; notes what the
+    measurements need in ``folder/plan.json``."""
+    url = setup_django(folder)
+    result("database", database_kind(url))
+    from catalog.demo.loader import load_demo_catalog
+    from publishing.models import ProductSnapshot
+
+    started = time.perf_counter()
+    loaded = load_demo_catalog(products=products)
+    print(f"demo catalog: {products} products loaded and published in {time.perf_counter() - started:.1f} s",
+          flush=True)
+    plan = {}
+    for locale in ProductSnapshot.objects.filter(channel__code=CHANNEL).values_list("locale", flat=True).distinct():
+        plan[locale] = list(ProductSnapshot.objects.filter(channel__code=CHANNEL, locale=locale, deleted=False)
+                            .order_by("sku").values_list("sku", flat=True))
+    result("published", len(plan.get(locale, [])))
+    (folder / "plan.json").write_text(json.dumps({"brochure": loaded["brochure"], "skus": plan}))
+
+
+def measure(folder, name, locale, store):
+    """One document rendered twice in this fresh process; prints its figures."""
+    setup_django(folder, migrate=False)
+    from publishing.pdf import common
+    from publishing.pdf.brochure import render_brochure
+    from publishing.pdf.catalog import render_catalog
+    from publishing.pdf.datasheet import render_datasheet
+    from publishing.pdf.labels import render_labels
+    from publishing.pdf.render import render_pdf
+
+    plan = json.loads((folder / "plan.json").read_text())
+    skus = plan["skus"].get(locale) or []
+    if not skus:
+        raise SystemExit(f"nothing published on {CHANNEL} in {locale}")
+    renders = {
+        "datasheet": lambda: render_datasheet(skus[0], locale, channel_code=CHANNEL),
+        "labels": lambda: render_labels(store, locale, channel_code=CHANNEL),
+        "brochure_print": lambda: render_brochure(plan["brochure"], locale, variant="print"),
+        "brochure_screen": lambda: render_brochure(plan["brochure"], locale, variant="screen"),
+        # the catalog logs its phases (contents, parts, merge)
+        "catalog": lambda: render_catalog(CHANNEL, locale, log=say),
+    }
+    # Fonts and WeasyPrint's first-use costs, paid once per worker process.
+    render_pdf("<p>warm-up</p>", stylesheets=[common.static_path("pdf/print.css")])
+
+    reset_peak_memory()
+    artifact, seconds, cpu = timed(renders[name])
+    peak = peak_memory_mib()
+    again, cached, _cpu = timed(renders[name])
+    if again.pk != artifact.pk:
+        raise SystemExit(f"{name}: an unchanged second call rendered again ({artifact.pk} -> {again.pk})")
+    meta = artifact.meta or {}
+    pages = meta.get("pages") or 0
+    if pages < 1 or not artifact.size_bytes:
+        raise SystemExit(f"{name}: empty document ({pages} pages, {artifact.size_bytes} bytes)")
+    print(f"{name}: {seconds:.2f} s wall, {cpu:.2f} s CPU, {pages} pages, {artifact.size_bytes / 2**20:.2f} MiB, "
+          f"peak RSS {peak:.0f} MiB; unchanged again in {cached:.3f} s", flush=True)
+    scale, digits, unit = (1000, 1, "ms") if name in FLAT else (1, 3, "s")
+    result(name, round(seconds * scale, digits), unit)
+    result(f"{name}_cpu", round(cpu * scale, digits), unit)
+    result(f"{name}_cached", round(cached * scale, digits + 1), unit)
+    result(f"{name}_pages", pages)
+    result(f"{name}_size", round(artifact.size_bytes / 2**20, 3), "MiB")
+    result(f"{name}_peak_rss", round(peak), "MiB")
+
+    if name == "labels":
+        result("labels_count", meta["labels"])
+        if not meta["labels"]:
+            raise SystemExit(f"no shelf labels for store {store}")
+        print(f"labels: {cpu / meta['labels'] * 1000:.1f} ms CPU per label", flush=True)
+    elif name.startswith("brochure_"):
+        if meta.get("skipped"):
+            raise SystemExit(f"{name}: left out {meta['skipped']}")
+        result("brochure_products", meta["products"])
+    elif name == "catalog":
+        if meta["products"] != len(skus):
+            raise SystemExit(f"catalog: {meta['products']} products of {len(skus)} published")
+        result("catalog_products", meta["products"])
+        result("catalog_parts", meta["parts"])
+        # Forked part processes start out sharing this process's pages: their
+        # peak is their own memory plus what they inherited.
+        result("catalog_part_peak_rss", round(largest_child_mib()), "MiB")
+        print(f"catalog: {cpu / meta['products'] * 1000:.1f} ms CPU per product "
+              f"({meta['products']} products in {locale})", flush=True)
+
+
+# --- the run ----------------------------------------------------------------------
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--products", type=int, default=500, help="Demo catalog size (default 500).")
+    parser.add_argument("--locale", default="fi", help="Language of the documents (default fi).")
+    parser.add_argument("--store", default="helsinki-kamppi", help="Store of the shelf labels.")
+    parser.add_argument("--skip-catalog", action="store_true",
+                        help="Leave out the PDF catalog (the longest render).")
+    parser.add_argument("--keep", help="Folder for the database and rendered files (default: temporary, removed).")
+    parser.add_argument("--child", help=argparse.SUPPRESS)  # load | a measurement
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child == "load":
+        load(Path(args.folder), args.products, args.locale)
+        return
+    if args.child:
+        measure(Path(args.folder), args.child, args.locale, args.store)
+        return
+    script = Path(__file__).resolve()
+    names = [name for name in MEASUREMENTS if not (args.skip_catalog and name == "catalog")]
+    failed = []
+    with scratch_folder(args.keep, prefix="pdf-bench-") as folder:
+        if run_child(script, "load", folder, "--products", args.products, "--locale", args.locale):
+            sys.exit("loading the demo catalog failed")
+        for name in names:
+            # A failed render is reported; the others still run.
+            if run_child(script, name, folder, "--locale", args.locale, "--store", args.store):
+                failed.append(name)
+    if failed:
+        sys.exit("failed: " + ", ".join(failed))
+
+
+if __name__ == "__main__":
+    main()
