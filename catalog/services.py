@@ -563,10 +563,7 @@ class _ProductWriter:
             if slug is None:
                 return
             translation.slug = slug
-            clash = Translation.objects.filter(language_code=language, slug=slug)
-            if product.pk:
-                clash = clash.exclude(master_id=product.pk)
-            if clash.exists():
+            if self._slug_taken(language, slug):
                 self.error(slug_key, _("Another product already uses the slug '%(slug)s' in this language.")
                            % {"slug": slug})
         elif "slug" in fields or not translation.slug:
@@ -580,6 +577,13 @@ class _ProductWriter:
                 self.error(f"{key}[{language}]", messages)
         if translation.pk is None or translation.is_modified:
             self.changed = True
+
+    def _slug_taken(self, language, slug):
+        """Whether another product uses ``slug`` in ``language``."""
+        clash = Translation.objects.filter(language_code=language, slug=slug)
+        if self.product.pk:
+            clash = clash.exclude(master_id=self.product.pk)
+        return clash.exists()
 
     def _free_slug(self, language, name):
         base = slugify(name, allow_unicode=True)[:200].strip("-") or slugify(self.product.sku, allow_unicode=True)

@@ -242,46 +242,9 @@ class ChunkWriter(_ProductWriter):
         if self.product.sku and self.chunk.variant_owner.get(self.product.sku) is not None:
             raise ValidationError({"sku": _("A variant already uses this SKU.")})
 
-    def _translation(self, language, fields, is_new):
-        # _ProductWriter._translation, the slug's clash answered from the chunk.
-        product = self.product
-        for key in fields:
-            if key not in TRANSLATED_PRODUCT_FIELDS:
-                self.error(f"{key}[{language}]", _("Unknown field."))
-        product.set_current_language(language, initialize=True)
-        translation = product.get_translation(language)
-        replace = is_new or not self.partial
-        for key in TRANSLATED_PRODUCT_FIELDS:
-            if key == "slug":
-                continue
-            if key in fields:
-                value = self._text(f"{key}[{language}]", fields[key])
-                if value is None:
-                    continue
-                setattr(translation, key, sanitize_html(value) if key in RICH_TEXT_FIELDS else value)
-            elif replace:
-                setattr(translation, key, "")
-        if not (translation.name or "").strip():
-            self.error(f"name[{language}]", _("Give the product a name in this language."))
-            return
-        slug_key = f"slug[{language}]"
-        if "slug" in fields and fields["slug"] not in (None, ""):
-            slug = self._text(slug_key, fields["slug"])
-            if slug is None:
-                return
-            translation.slug = slug
-            if not self.chunk.slug_free(language, slug, product):
-                self.error(slug_key, _("Another product already uses the slug '%(slug)s' in this language.")
-                           % {"slug": slug})
-        elif "slug" in fields or not translation.slug:
-            translation.slug = self._free_slug(language, translation.name)
-        try:
-            translation.full_clean(exclude=["master", "language_code"], validate_unique=False)
-        except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                self.error(f"{key}[{language}]", messages)
-        if translation.pk is None or translation.is_modified:
-            self.changed = True
+    def _slug_taken(self, language, slug):
+        # Answered from the chunk: no query per row.
+        return not self.chunk.slug_free(language, slug, self.product)
 
     def _categories(self):
         # _ProductWriter._categories, the new set collected for the chunk.
