@@ -1,8 +1,16 @@
 """Translator language limits: which languages a user may edit, checked on
-every save path (admin and write API), not only hidden in forms."""
+every save path (admin and write API), not only hidden in forms.
+
+A user is limited by a TranslatorProfile (their languages), or by holding
+the Translator role and no role that edits anything else (every language,
+texts only). A limited user changes translated texts of their languages and
+no language-neutral value (codes, MPN, status, prices …).
+"""
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from pim import roles
 
 from .models import TranslatorProfile
 
@@ -15,7 +23,12 @@ def allowed_languages(user):
     if cached is not False:
         return cached
     profile = TranslatorProfile.objects.filter(user_id=user.pk).first() if user.pk else None
-    languages = None if profile is None else set(profile.languages) & set(settings.LANGUAGE_CODES)
+    if profile is not None:
+        languages = set(profile.languages) & set(settings.LANGUAGE_CODES)
+    elif user.pk and roles.is_texts_only(user):
+        languages = set(settings.LANGUAGE_CODES)
+    else:
+        languages = None
     user._pim_allowed_languages = languages
     return languages
 
@@ -41,6 +54,31 @@ NEUTRAL_KEYS = ("sku", "gtin", "mpn", "brand", "family", "categories", "status",
 
 def neutral_refused_message():
     return _("Your account may edit translated texts only.")
+
+
+def refused_fields(user, changed, *, language=None, translated=(), row_languages=None):
+    """{field: message} for the ``changed`` fields of one admin form that
+    ``user`` may not change; empty when everything is allowed.
+
+    ``language`` is the language of the form's ``translated`` fields (the
+    admin's language tab): outside the user's languages nothing may change,
+    inside them only the translated fields. A row that has a language of its
+    own (an attribute value, a document, a text override) passes
+    ``row_languages`` instead, the language it had and the one it has: the
+    whole row is that language's content, and a row without a language
+    ("") is language-neutral."""
+    allowed = allowed_languages(user)
+    if allowed is None or not changed:
+        return {}
+    if row_languages is not None:
+        refused = [code for code in row_languages if code not in allowed]
+        if not refused:
+            return {}
+        message = refused_message(refused[0]) if refused[0] else neutral_refused_message()
+        return {name: message for name in changed}
+    if language not in allowed:
+        return {name: refused_message(language) for name in changed}
+    return {name: neutral_refused_message() for name in changed if name not in translated}
 
 
 def is_language_error(key):

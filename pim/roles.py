@@ -16,6 +16,10 @@ PUBLISHER = "Reviewer/Publisher"
 CHANNEL_MANAGER = "Channel manager"
 PRINT_TEAM = "Print team"
 
+# Roles that change language-neutral values of the truth. A Translator who
+# holds none of them edits translated texts only (catalog.permissions).
+NEUTRAL_EDITING_ROLES = (EDITOR, PUBLISHER, CHANNEL_MANAGER)
+
 VIEW = ("view",)
 EDIT = ("view", "change")
 ALL = ("view", "add", "change", "delete")
@@ -83,6 +87,13 @@ ROLES = {
         "extra": (),
     },
 }
+
+
+def is_texts_only(user):
+    """Whether ``user``'s roles let them edit translated texts only: the
+    Translator role without any role in NEUTRAL_EDITING_ROLES."""
+    names = set(user.groups.values_list("name", flat=True))
+    return TRANSLATOR in names and not names & set(NEUTRAL_EDITING_ROLES)
 
 
 def ensure_roles(apps=None, using="default"):

@@ -7,6 +7,7 @@ from parler.admin import TranslatableAdmin, TranslatableTabularInline
 
 from ..models import Attribute, AttributeOption, Family, FamilyAttribute
 from .choices import freeze_choices, request_cache
+from .translator_limits import TranslatorLimitsMixin
 
 
 class AttributeOptionInline(TranslatableTabularInline):
@@ -19,7 +20,7 @@ class AttributeOptionInline(TranslatableTabularInline):
 
 
 @admin.register(Attribute)
-class AttributeAdmin(TranslatableAdmin):
+class AttributeAdmin(TranslatorLimitsMixin, TranslatableAdmin):
     list_display = ("code", "label_column", "type", "unit", "localizable", "is_variant_axis", "position")
     list_filter = ("type", "localizable", "is_variant_axis")
     search_fields = ("code", "translations__label")
@@ -52,7 +53,7 @@ class FamilyAttributeInline(admin.TabularInline):
 
 
 @admin.register(Family)
-class FamilyAdmin(TranslatableAdmin):
+class FamilyAdmin(TranslatorLimitsMixin, TranslatableAdmin):
     list_display = ("code", "name_column")
     search_fields = ("code", "translations__name")
     fields = ("code", "name")

@@ -4,10 +4,11 @@ from django.contrib import admin
 from parler.admin import TranslatableAdmin
 
 from ..models import Store
+from .translator_limits import TranslatorLimitsMixin
 
 
 @admin.register(Store)
-class StoreAdmin(TranslatableAdmin):
+class StoreAdmin(TranslatorLimitsMixin, TranslatableAdmin):
     list_display = ("code", "__str__", "kind", "city", "country", "is_active")
     list_filter = ("kind", "country", "is_active")
     search_fields = ("code", "city")

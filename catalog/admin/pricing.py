@@ -4,10 +4,11 @@ from django.contrib import admin
 from parler.admin import TranslatableAdmin
 
 from ..models import PriceList
+from .translator_limits import TranslatorLimitsMixin
 
 
 @admin.register(PriceList)
-class PriceListAdmin(TranslatableAdmin):
+class PriceListAdmin(TranslatorLimitsMixin, TranslatableAdmin):
     list_display = ("code", "__str__", "kind", "currency", "includes_vat", "valid_from", "valid_until")
     list_filter = ("kind", "currency")
     search_fields = ("code",)

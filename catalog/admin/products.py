@@ -22,11 +22,12 @@ from ..families import missing_required_attributes
 from ..images import smallest_rendition
 from ..models import Category, Family, Product, ReviewEvent
 from ..models.products import TRANSLATED_PRODUCT_FIELDS
-from ..permissions import is_language_limited, may_edit_language, refused_message
+from ..permissions import is_language_limited
 from ..workflow import after_edit
 from .bulk import BulkEditMixin
 from .choices import CategorySubtreeFilter, TranslatedRelatedFilter
 from .inlines import CATALOG_PRODUCT_INLINES
+from .translator_limits import LanguageLimitedForm, TranslatorLimitsMixin
 from .workflow import WorkflowAdminMixin, conflict_rows
 
 
@@ -52,11 +53,12 @@ class TranslationMissingFilter(admin.SimpleListFilter):
         return queryset.filter(~Exists(named))
 
 
-class ProductAdminForm(TranslatableModelForm):
+class ProductAdminForm(LanguageLimitedForm, TranslatableModelForm):
     """The product row and the texts of one language tab; refuses to save
     over a newer version than the one the editor opened."""
 
     loaded_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    unchecked_fields = ("loaded_version",)
 
     class Meta:
         model = Product
@@ -67,12 +69,8 @@ class ProductAdminForm(TranslatableModelForm):
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
 
-    #: Set by the admin: the user whose language limits apply.
-    user = None
-
     def clean(self):
         cleaned = super().clean()
-        self._check_language_limit()
         loaded = cleaned.get("loaded_version")
         if loaded is not None and self.instance.pk and loaded != self.instance.version:
             # Both sides shown: what the other editor saved and what this form sends.
@@ -86,43 +84,9 @@ class ProductAdminForm(TranslatableModelForm):
             )
         return cleaned
 
-    def _check_language_limit(self):
-        language = getattr(self, "language_code", None) or self.instance.get_current_language()
-        if self.user is None or may_edit_language(self.user, language):
-            if self.user is not None and is_language_limited(self.user):
-                shared = [name for name in self.changed_data
-                          if name not in TRANSLATED_PRODUCT_FIELDS and name != "loaded_version"]
-                for name in shared:
-                    self.add_error(name, _("Your account may edit translated texts only."))
-            return
-        for name in self.changed_data:
-            if name != "loaded_version":
-                self.add_error(name if name in self.fields else None, refused_message(language))
-
-
-def _limited_clean(formset, user, language):
-    """A formset clean that refuses rows a language-limited user may not
-    change: only texts of their languages (attribute values in an allowed
-    language, image alt texts in an allowed language tab)."""
-    original = formset.clean
-
-    def clean():
-        original()
-        for form in formset.forms:
-            if not form.has_changed() or not hasattr(form, "cleaned_data"):
-                continue
-            row_language = form.cleaned_data.get("language_code") if "language_code" in form.fields else None
-            if row_language and may_edit_language(user, row_language):
-                continue
-            if set(form.changed_data) <= {"alt"} and may_edit_language(user, language):
-                continue
-            raise ValidationError(refused_message(row_language or language or "—"), code="language_not_allowed")
-
-    return clean
-
 
 @admin.register(Product)
-class ProductAdmin(WorkflowAdminMixin, BulkEditMixin, TranslatableAdmin):
+class ProductAdmin(TranslatorLimitsMixin, WorkflowAdminMixin, BulkEditMixin, TranslatableAdmin):
     form = ProductAdminForm
     list_display = ("thumbnail", "sku", "name_column", "brand", "family", "status", "review_state", "languages_column",
                     completeness_column)
@@ -194,23 +158,11 @@ class ProductAdmin(WorkflowAdminMixin, BulkEditMixin, TranslatableAdmin):
             obj._loaded_family_id = obj.family_id
         return obj
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         texts_changed = set(form.changed_data) & set(TRANSLATED_PRODUCT_FIELDS)
         language = getattr(form, "language_code", None) or form.instance.get_current_language()
         after_edit(form.instance, request.user, languages=[language] if texts_changed else [])
-
-    def _create_formsets(self, request, obj, change):
-        formsets, inline_instances = super()._create_formsets(request, obj, change)
-        if is_language_limited(request.user):
-            language = request.GET.get("language") or obj.get_current_language() if obj else None
-            for formset in formsets:
-                formset.clean = _limited_clean(formset, request.user, language)
-        return formsets, inline_instances
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context.get("adminform").form if context.get("adminform") else None

@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from parler.admin import TranslatableAdmin
 
 from ..models import Brand, Category
+from .translator_limits import TranslatorLimitsMixin
 
 
 @admin.register(Category)
-class CategoryAdmin(TranslatableAdmin):
+class CategoryAdmin(TranslatorLimitsMixin, TranslatableAdmin):
     list_display = ("tree_name", "code", "position", "google_product_category")
     search_fields = ("code", "translations__name")
     fields = ("code", "parent", "position", "google_product_category", "name", "slug", "description")
@@ -27,7 +28,7 @@ class CategoryAdmin(TranslatableAdmin):
 
 
 @admin.register(Brand)
-class BrandAdmin(TranslatableAdmin):
+class BrandAdmin(TranslatorLimitsMixin, TranslatableAdmin):
     list_display = ("name", "code")
     search_fields = ("name", "code")
     fields = ("code", "name", "description")

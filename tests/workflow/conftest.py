@@ -43,3 +43,9 @@ def editor(db, django_user_model):
 @pytest.fixture
 def reviewer(db, django_user_model):
     return _user(django_user_model, "reviewer-1", roles.PUBLISHER)
+
+
+@pytest.fixture
+def translator(db, django_user_model):
+    """A Translator without a language profile: every language, texts only."""
+    return _user(django_user_model, "translator-1", roles.TRANSLATOR)

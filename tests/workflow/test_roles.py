@@ -42,11 +42,6 @@ def channel_manager(django_user_model):
     return _user(django_user_model, "channels-1", roles.CHANNEL_MANAGER)
 
 
-@pytest.fixture
-def translator(django_user_model):
-    return _user(django_user_model, "translator-1", roles.TRANSLATOR)
-
-
 def _api(user):
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION="Basic " + base64.b64encode(f"{user.username}:{PASSWORD}".encode()).decode())
