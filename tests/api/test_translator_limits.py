@@ -177,3 +177,21 @@ def test_an_unlimited_translator_and_an_integrator_are_not_restricted(api, drill
                          format="json", HTTP_IF_MATCH=f'"{version}"')
     assert response.status_code == 200, response.content
     assert response.json()["gtin"] == "4006381333931"
+
+
+def test_a_translator_without_a_language_profile_changes_texts_of_any_language_only(django_user_model, drill):
+    roles.ensure_roles()
+    user = django_user_model.objects.create_user("translator-api", "translator-api@example.com", PASSWORD)
+    user.groups.add(Group.objects.get(name=roles.TRANSLATOR))
+    api = basic_client(user)
+    before = _stored(api)
+    for change in ({"mpn": "OTHER-1"}, {"status": "discontinued"}):
+        response = api.patch(DETAIL, change, format="json", HTTP_IF_MATCH=f'"{before["version"]}"')
+        assert response.status_code == 403, response.content
+        assert response.json()["errors"] == {next(iter(change)): [NEUTRAL]}
+    assert _stored(api) == before
+
+    response = api.patch(DETAIL, {"translations": {"fi": {"name": "Porakone Ä"}, "ru": {"name": "Дрель Ж"}}},
+                         format="json", HTTP_IF_MATCH=f'"{before["version"]}"')
+    assert response.status_code == 200, response.content
+    assert response.json()["translations"]["ru"]["name"] == "Дрель Ж"
