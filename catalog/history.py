@@ -1,38 +1,72 @@
 """Product history: a whole-product version after every change, a readable
-diff between versions, revert to any earlier one, and pruning by age and count."""
+diff between versions, revert to any earlier one, and pruning by age and count.
+
+A version is the write API's product dict plus what that API does not carry
+(shipping and availability fields, variant details, images, documents,
+relations), so a revert brings back the whole product in one step. Why whole
+snapshots and not a row-level history library: docs/ARCHITECTURE.md, "History".
+"""
 
 import hashlib
 import json
 from datetime import timedelta
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from .models import ProductHistory, ProductImage, Variant
+from .models import ProductDocument, ProductHistory, ProductImage, ProductRelation, Variant
 from .models.products import Product
 
 # Keys that change on every save without changing the content.
 VOLATILE_KEYS = ("version", "updated_at", "review_state")
+# Product fields a version holds beyond the write API's dict; a revert writes them itself.
+DETAIL_KEYS = ("available_from", "backorder_allowed", "weight_grams", "replacement")
+# Variant fields beyond the write API's sku, gtin and axes.
+VARIANT_DETAIL_KEYS = ("position", "is_active", "weight_grams")
 
 
 def _queryset():
     from .api.serializers import api_queryset
 
-    return api_queryset().prefetch_related(
+    return api_queryset().select_related("replacement").prefetch_related(
         Prefetch("images", queryset=ProductImage.objects.select_related("image_file", "variant")
                  .prefetch_related("translations").order_by("position", "pk")),
+        Prefetch("documents", queryset=ProductDocument.objects.order_by("language_code", "position", "pk")),
+        Prefetch("relations", queryset=ProductRelation.objects.select_related("related")
+                 .order_by("kind", "position", "related__sku")),
     )
 
 
 def snapshot(product, *, prefetched=False):
-    """The whole product as a JSON-ready dict (write API shape plus images)."""
+    """The whole product as a JSON-ready dict: the write API's shape plus
+    the fields that API does not write (``DETAIL_KEYS``), variant details,
+    images, documents and relations."""
     from .api.serializers import product_representation
 
     if not prefetched:
         product = _queryset().get(pk=product.pk)
     data = product_representation(product)
+    data.update({
+        "available_from": product.available_from.isoformat() if product.available_from else None,
+        "backorder_allowed": product.backorder_allowed,
+        "weight_grams": product.weight_grams,
+        "replacement": product.replacement.sku if product.replacement_id else None,
+    })
+    for row, variant in zip(data["variants"], product.variants.all()):
+        row.update(position=variant.position, is_active=variant.is_active, weight_grams=variant.weight_grams)
+    data["documents"] = [
+        {"file": document.file.name, "language": document.language_code, "kind": document.kind,
+         "title": document.title, "position": document.position}
+        for document in product.documents.all()
+    ]
+    data["relations"] = [
+        {"related": relation.related.sku, "kind": relation.kind, "position": relation.position}
+        for relation in product.relations.all()
+    ]
     data["images"] = [
         {"file": image.image_file.sha256, "role": image.role, "position": image.position,
          "variant": image.variant.sku if image.variant_id else None,
@@ -77,7 +111,7 @@ def record_many(products, *, user=None, comment=""):
 def _flatten(data, prefix=""):
     """{"name[fi]": "…", "attr:power": "…", "price:retail": "…", "image:1": "…"} for diffing."""
     flat = {}
-    for key in ("sku", "gtin", "mpn", "brand", "family", "status"):
+    for key in ("sku", "gtin", "mpn", "brand", "family", "status", *DETAIL_KEYS):
         flat[key] = data.get(key)
     flat["categories"] = ", ".join(data.get("categories") or [])
     for language, texts in (data.get("translations") or {}).items():
@@ -88,6 +122,9 @@ def _flatten(data, prefix=""):
         flat[key] = row.get("value")
     for row in data.get("variants") or []:
         flat[f"variant:{row['sku']}"] = f"{row.get('gtin') or ''} {row.get('axes') or ''}".strip()
+        for key in VARIANT_DETAIL_KEYS:
+            if key in row:
+                flat[f"variant:{row['sku']}.{key}"] = row[key]
     for row in data.get("prices") or []:
         key = f"price:{row['price_list']}" + (f"/{row['variant']}" if row.get("variant") else "")
         key += f" {row['valid_from']}" if row.get("valid_from") else ""
@@ -96,6 +133,11 @@ def _flatten(data, prefix=""):
         flat[f"stock:{row['store']}" + (f"/{row['variant']}" if row.get("variant") else "")] = row.get("quantity")
     for index, row in enumerate(data.get("images") or []):
         flat[f"image:{index + 1}"] = f"{row['file'][:12]} {row['role']} " + json.dumps(row["alt"], ensure_ascii=False)
+    for row in data.get("documents") or []:
+        flat[f"document:{row['language']}/{row['file'].rsplit('/', 1)[-1]}"] = \
+            f"{row['kind']} · {row['title']} · {row['position']}"
+    for row in data.get("relations") or []:
+        flat[f"relation:{row['kind']}/{row['related']}"] = row["position"]
     return flat
 
 
@@ -119,32 +161,94 @@ def previous(entry):
 
 def revert(entry, *, user=None):
     """Bring the product back to ``entry``: texts, attributes, variants,
-    prices, stock and images; records the result as a new version."""
-    from . import services
-    from .models import ImageFile
+    prices, stock, shipping fields, images, documents and relations, all or
+    nothing. The result is bookkept like any edit (``workflow.after_edit``: a
+    new version, outdated translations, an approved product back to draft).
+    Parts a version recorded before they were tracked are left as they are.
+    Raises services.ProductValidationError when the version no longer fits
+    (it names a category or price list deleted since)."""
+    from . import services, workflow
 
-    data = {key: value for key, value in entry.data.items()
-            if key in services.WRITABLE_KEYS}
+    data = {key: value for key, value in entry.data.items() if key in services.WRITABLE_KEYS}
+    if "variants" in data:
+        data["variants"] = [{key: row[key] for key in services.VARIANT_KEYS if key in row} for row in data["variants"]]
     with transaction.atomic():
         product = services.update_product(entry.product, data, expected_version=None, partial=False, user=user)
-        files = {f.sha256: f for f in ImageFile.objects.filter(sha256__in=[i["file"] for i in entry.data.get("images", [])])}
-        variants = {v.sku: v for v in Variant.objects.filter(product=product)}
-        ProductImage.objects.filter(product=product).delete()
-        for row in entry.data.get("images", []):
-            image_file = files.get(row["file"])
-            if image_file is None:
-                continue  # the file itself is gone; nothing to point at
-            image = ProductImage(product=product, image_file=image_file, role=row["role"],
-                                 position=row["position"], variant=variants.get(row.get("variant")))
-            for language, alt in row["alt"].items():
-                image.set_current_language(language)
-                image.alt = alt
-            image.save()
-        Product.objects.filter(pk=product.pk).update(version=product.version + 1)
-        product.refresh_from_db()
-        record(product, user=user, comment=_("Reverted to the version of %(when)s") % {
+        _restore_details(product, entry.data)
+        _restore_images(product, entry.data.get("images", []))
+        _restore_documents(product, entry.data.get("documents"))
+        _restore_relations(product, entry.data.get("relations"))
+        product.save()  # one version for the whole revert, and publishing follows it
+        workflow.after_edit(product, user, comment=_("Reverted to the version of %(when)s") % {
             "when": timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M")})
     return product
+
+
+def _restore_details(product, data):
+    """The product and variant fields the write API does not carry."""
+    if "replacement" in data:
+        sku = data["replacement"]
+        # A replacement deleted since is left empty (its foreign key would be anyway).
+        product.replacement = Product.objects.filter(sku=sku).exclude(pk=product.pk).first() if sku else None
+    if "available_from" in data:
+        product.available_from = parse_date(data["available_from"]) if data["available_from"] else None
+    for key in ("backorder_allowed", "weight_grams"):
+        if key in data:
+            setattr(product, key, data[key])
+    variants = {variant.sku: variant for variant in Variant.objects.filter(product=product)}
+    for row in data.get("variants") or []:
+        variant = variants.get(row["sku"])
+        details = {key: row[key] for key in VARIANT_DETAIL_KEYS if key in row}
+        if variant is not None and details:
+            Variant.objects.filter(pk=variant.pk).update(**details)
+
+
+def _restore_images(product, rows):
+    from .models import ImageFile
+
+    files = {f.sha256: f for f in ImageFile.objects.filter(sha256__in=[row["file"] for row in rows])}
+    variants = {v.sku: v for v in Variant.objects.filter(product=product)}
+    ProductImage.objects.filter(product=product).delete()
+    for row in rows:
+        image_file = files.get(row["file"])
+        if image_file is None:
+            continue  # the file itself is gone; nothing to point at
+        image = ProductImage(product=product, image_file=image_file, role=row["role"],
+                             position=row["position"], variant=variants.get(row.get("variant")))
+        for language, alt in row["alt"].items():
+            image.set_current_language(language)
+            image.alt = alt
+        image.save()
+
+
+def _restore_documents(product, rows):
+    """Documents by their stored file; one whose file was removed from storage stays gone."""
+    if rows is None:
+        return
+    current = {document.file.name: document for document in ProductDocument.objects.filter(product=product)}
+    wanted = {row["file"]: row for row in rows}
+    ProductDocument.objects.filter(pk__in=[d.pk for name, d in current.items() if name not in wanted]).delete()
+    for name, row in wanted.items():
+        document = current.get(name)
+        if document is None:
+            if not default_storage.exists(name):
+                continue
+            document = ProductDocument(product=product, file=name)
+        document.language_code, document.kind = row["language"], row["kind"]
+        document.title, document.position = row["title"], row["position"]
+        document.save()
+
+
+def _restore_relations(product, rows):
+    """Relations to products that still exist."""
+    if rows is None:
+        return
+    related = {p.sku: p for p in Product.objects.filter(sku__in=[row["related"] for row in rows]).exclude(pk=product.pk)}
+    ProductRelation.objects.filter(product=product).delete()
+    ProductRelation.objects.bulk_create([
+        ProductRelation(product=product, related=related[row["related"]], kind=row["kind"], position=row["position"])
+        for row in rows if row["related"] in related
+    ])
 
 
 def prune(*, older_than_days=None, keep=None, now=None):

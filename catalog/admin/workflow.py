@@ -17,7 +17,8 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy
 
 from .. import history, workflow
-from ..permissions import allowed_languages
+from ..permissions import allowed_languages, is_language_limited
+from ..services import ProductValidationError
 from ..translation_workflow import confirm, source_language, worklist
 from ..xliff import XliffError, export_xliff, import_xliff
 from ..models import Product, ProductHistory, ReviewEvent, TranslatorProfile
@@ -144,9 +145,16 @@ class WorkflowAdminMixin:
         product = self._product(request, object_id)
         entry = get_object_or_404(ProductHistory, pk=version_id, product=product)
         if request.method == "POST":
-            if not self.has_change_permission(request, product):
+            # A revert rewrites every language and every shared value: not
+            # for someone who may change only some texts.
+            if not self.has_change_permission(request, product) or is_language_limited(request.user):
                 raise PermissionDenied
-            history.revert(entry, user=request.user)
+            try:
+                history.revert(entry, user=request.user)
+            except ProductValidationError as exc:
+                messages.error(request, _("This version cannot be restored; nothing was changed: %(errors)s") % {
+                    "errors": "; ".join(f"{key}: {' '.join(errors)}" for key, errors in exc.errors.items())})
+                return HttpResponseRedirect(request.get_full_path())
             messages.success(request, _("The product was reverted to this version."))
             return HttpResponseRedirect(reverse("admin:catalog_product_versions", args=[product.pk]))
         context = self._context(request, product, _("Version of %(when)s") % {"when": entry.created_at})
@@ -154,7 +162,7 @@ class WorkflowAdminMixin:
             "entry": entry,
             # What reverting would change: from today's state back to this version.
             "changes": history.diff(history.snapshot(product), entry.data),
-            "may_revert": self.has_change_permission(request, product),
+            "may_revert": self.has_change_permission(request, product) and not is_language_limited(request.user),
         })
         return TemplateResponse(request, "admin/catalog/product/version.html", context)
 

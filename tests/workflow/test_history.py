@@ -49,13 +49,21 @@ def test_revert_restores_texts_attribute_values_prices_and_images(admin_client):
     for language, text in {"en": "Red", "fi": "Punainen", "ru": "Красный"}.items():
         set_value(product, colour, text, language)
     image = make_image(product, alt={"en": "A drill", "fi": "Porakone"})
+
+    product.set_current_language("fi")
+    product.marketing_claims = "Kevyt\nTehokas"
+    product.set_current_language("ru")
+    product.marketing_claims = "Лёгкая"
+    product.save()
     first = history.record(product)
 
     # Everything changes: texts in every language, values, price, images.
     for language in names:
         product.set_current_language(language)
         product.name = f"{names[language]} X"
+        product.short_description = f"<p>{language} changed</p>"
         product.description = "<p>changed</p>"
+        product.marketing_claims = f"{language} claim"
     product.save()
     AttributeValue.objects.filter(product=product, attribute=power).update(value_number=Decimal("900"))
     AttributeValue.objects.filter(product=product, attribute=colour, language_code="ru").delete()
@@ -74,6 +82,9 @@ def test_revert_restores_texts_attribute_values_prices_and_images(admin_client):
     for language, name in names.items():
         assert product.safe_translation_getter("name", language_code=language) == name
         assert product.safe_translation_getter("description", language_code=language) == f"<p>{name} description</p>"
+        assert product.safe_translation_getter("short_description", language_code=language) == f"<p>{name}</p>"
+    claims = {t.language_code: t.marketing_claims for t in product.translations.all()}
+    assert claims == {"en": "", "fi": "Kevyt\nTehokas", "hu": "", "ru": "Лёгкая", "bg": ""}
     values = {(v.attribute.code, v.language_code): v.raw_value() for v in product.attribute_values.all()}
     assert values == {("power", ""): Decimal("500"), ("colour_name", "en"): "Red",
                       ("colour_name", "fi"): "Punainen", ("colour_name", "ru"): "Красный"}
