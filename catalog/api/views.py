@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from .. import services
 from ..models import Product
+from ..models.products import TRANSLATED_PRODUCT_FIELDS
 from ..permissions import api_errors, is_language_limited, neutral_refused_message, refused_changes
 from ..workflow import after_edit
 from .errors import (
@@ -324,13 +325,13 @@ class ProductViewSet(viewsets.GenericViewSet):
             # commit and must see the review state the edit leaves behind.
             with transaction.atomic():
                 before = _locked_representation(product.pk) if limited else None
+                texts = before["translations"] if limited else _stored_texts(product.pk, lock=True)
                 product = services.update_product(
                     product, request.data, expected_version=expected, partial=partial, user=request.user,
                 )
                 if limited:
                     _refuse_outside_languages(request.user, before, product)
-                texts = request.data.get("translations") if isinstance(request.data, dict) else None
-                after_edit(product, request.user, languages=list(texts or {}) if isinstance(texts, dict) else [])
+                after_edit(product, request.user, languages=_edited_languages(texts, _stored_texts(product.pk)))
         except services.VersionConflict as exc:
             raise VersionConflictError(exc.current_version) from None
         except services.ProductValidationError as exc:
@@ -402,6 +403,23 @@ class ProductViewSet(viewsets.GenericViewSet):
             after_edit([r.product for r in results if r.product is not None and r.status_code in (201, 204)],
                        request.user)
         return Response([result.as_dict() for result in results])
+
+
+def _stored_texts(pk, lock=False):
+    """{language: {field: text}} of the product as stored; with ``lock``,
+    read under the row lock the update takes next."""
+    if lock:
+        list(Product.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True))
+    rows = (Product._parler_meta.root_model.objects.filter(master_id=pk)
+            .values("language_code", *TRANSLATED_PRODUCT_FIELDS))
+    return {row.pop("language_code"): row for row in rows}
+
+
+def _edited_languages(before, after):
+    """Languages whose texts a save changed. A PUT (or a PATCH) resends
+    texts it did not change; only the changed ones count as updated by
+    their translator, so a changed source text still outdates the rest."""
+    return sorted(language for language, texts in after.items() if before.get(language) != texts)
 
 
 # --- language-limited users ---------------------------------------------------
