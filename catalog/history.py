@@ -11,6 +11,7 @@ import hashlib
 import json
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Prefetch
@@ -249,6 +250,16 @@ def _restore_relations(product, rows):
         ProductRelation(product=product, related=related[row["related"]], kind=row["kind"], position=row["position"])
         for row in rows if row["related"] in related
     ])
+
+
+def prune_by_settings():
+    """The scheduler's daily duty: ``prune`` with PIM_HISTORY_RETENTION_DAYS
+    and PIM_HISTORY_KEEP_VERSIONS (either None: that limit is off)."""
+    days = getattr(settings, "PIM_HISTORY_RETENTION_DAYS", None)
+    keep = getattr(settings, "PIM_HISTORY_KEEP_VERSIONS", None)
+    if days is None and keep is None:
+        return 0
+    return prune(older_than_days=days, keep=keep)
 
 
 def prune(*, older_than_days=None, keep=None, now=None):

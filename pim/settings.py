@@ -247,6 +247,12 @@ PIM_WEBHOOK_RETRY_MAX_SECONDS = float(os.environ.get("PIM_WEBHOOK_RETRY_MAX_SECO
 PIM_API_BULK_MAX_ITEMS = int(os.environ.get("PIM_API_BULK_MAX_ITEMS", 1000))
 PIM_SITEMAP_MAX_URLS = int(os.environ.get("PIM_SITEMAP_MAX_URLS", 50_000))
 
+# Product history the scheduler keeps (pruned daily): versions older than the
+# days and beyond the newest count per product go; the newest version of a
+# product always stays. 0 turns that limit off.
+PIM_HISTORY_RETENTION_DAYS = int(os.environ.get("PIM_HISTORY_RETENTION_DAYS", 365)) or None
+PIM_HISTORY_KEEP_VERSIONS = int(os.environ.get("PIM_HISTORY_KEEP_VERSIONS", 100)) or None
+
 # Print: the CMYK profile brochures are separated for (the shop's own, e.g.
 # FOGRA39, replaces Ghostscript's default from Debian's libgs-common), and how
 # long catalogs are split into parts rendered side by side.

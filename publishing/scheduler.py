@@ -31,6 +31,7 @@ DUTIES = (
     Duty("prune tombstones", 24 * 3600, "publishing.sequencing.prune_tombstones"),
     Duty("deliver webhooks", 30, "publishing.feed.webhooks.deliver_due"),
     Duty("recover stale jobs", 60, "publishing.jobs.recover_stale_jobs"),
+    Duty("prune product history", 24 * 3600, "catalog.history.prune_by_settings"),
 )
 
 OK, FAILED, SKIPPED = "ok", "failed", "skipped"

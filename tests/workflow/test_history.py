@@ -166,3 +166,30 @@ def test_recording_many_products_costs_a_fixed_number_of_queries():
 
     small, large = cost(3), cost(30)
     assert small == large, f"{small} queries for 3 products, {large} for 30"
+
+
+def test_the_scheduler_prunes_history_daily_by_the_settings(settings):
+    from publishing.scheduler import DUTIES, OK, Scheduler
+
+    [duty] = [duty for duty in DUTIES if duty.path == "catalog.history.prune_by_settings"]
+    assert duty.interval == 24 * 3600
+    product = make_product(names={"en": "Saw"})
+    for index in range(5):
+        product.set_current_language("en")
+        product.name = f"Saw {index}"
+        product.save()
+        history.record(product)
+    ProductHistory.objects.filter(pk=ProductHistory.objects.order_by("pk").first().pk).update(
+        created_at=timezone.now() - timedelta(days=40))
+    settings.PIM_HISTORY_RETENTION_DAYS, settings.PIM_HISTORY_KEEP_VERSIONS = 30, None
+
+    scheduler = Scheduler([duty], close_connections=lambda: None)
+    assert scheduler.run_pending() == [(duty.name, OK)]
+    assert versions(product) == 4  # the one older than 30 days went
+    assert scheduler.run_pending() == []  # not due again before a day has passed
+
+    settings.PIM_HISTORY_RETENTION_DAYS, settings.PIM_HISTORY_KEEP_VERSIONS = None, 2
+    assert Scheduler([duty], close_connections=lambda: None).run_pending() == [(duty.name, OK)]
+    assert versions(product) == 2
+    settings.PIM_HISTORY_KEEP_VERSIONS = None
+    assert history.prune_by_settings() == 0
