@@ -2,10 +2,14 @@
 
 Each unit carries the source text and its digest; an import refuses a file
 whose source text changed since it was exported, so a translation agency
-never overwrites newer work with a translation of old text.
+never overwrites newer work with a translation of old text. Texts travel as
+plain text: a target with inline markup (``<g>``, ``<x/>``, ``<ph>`` …) is
+refused rather than flattened, and an empty target leaves the text alone.
 """
 
 import hashlib
+
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from lxml import etree as ET
@@ -72,15 +76,29 @@ def import_xliff(content, *, user=None):
     if source != source_language():
         raise XliffError(_("The file translates from %(file)s but texts are written in %(source)s.")
                          % {"file": source, "source": source_language()})
+    if language not in settings.LANGUAGE_CODES:
+        raise XliffError(_("The file's target language %(language)s is not one of: %(codes)s.")
+                         % {"language": language, "codes": ", ".join(settings.LANGUAGE_CODES)})
+    if language == source:
+        raise XliffError(_("The file translates into %(language)s, the language texts are written in; "
+                           "export it for another language.") % {"language": language})
     if user is not None and not may_edit_language(user, language):
         raise XliffError(_("You may not edit texts in this language (%(language)s).") % {"language": language})
-    units = {}
+    units, marked_up = {}, []
     for unit in document.iter(f"{{{NS}}}trans-unit"):
         sku, _sep, field = unit.get("id", "").rpartition("/")
         target = unit.find(f"{{{NS}}}target")
         if field not in TRACKED_FIELDS or target is None:
             continue
-        units.setdefault(sku, []).append((field, unit.get("extradata"), target.text or ""))
+        if len(target):
+            marked_up.append(unit.get("id"))
+            continue
+        if not (target.text or "").strip():
+            continue  # not translated yet: the stored text stays
+        units.setdefault(sku, []).append((field, unit.get("extradata"), target.text))
+    if marked_up:
+        raise XliffError(_("Inline markup in targets cannot be imported (texts are plain text): %(units)s. "
+                           "Remove the tags and import again.") % {"units": ", ".join(marked_up[:10])})
     products = {p.sku: p for p in Product.objects.filter(sku__in=units).prefetch_related("translations")}
     stale = []
     for sku, rows in units.items():

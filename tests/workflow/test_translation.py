@@ -117,11 +117,54 @@ def test_translator_worklist_in_the_admin_with_xliff(client, hu_translator, admi
     assert translation_workflow.outdated_languages(product) == {"en", "ru"}
 
 
-def test_xliff_keeps_its_default_namespace_whatever_other_libraries_register():
+def test_xliff_keeps_its_default_namespace_whatever_other_libraries_register(monkeypatch):
     import xml.etree.ElementTree as ElementTree
 
     _product()
+    # A copy of the process-wide map, put back after the test.
+    monkeypatch.setattr(ElementTree, "_namespace_map", dict(ElementTree._namespace_map))
     ElementTree.register_namespace("", "")  # what PDF metadata writers do process-wide
     content = export_xliff("hu")
     assert b'<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2"' in content
     assert "<target>Fúrógép</target>".encode() in content
+
+
+def _hu_name(product):
+    return Product.objects.get(pk=product.pk).safe_translation_getter("name", language_code="hu")
+
+
+def test_an_empty_target_leaves_the_text_alone():
+    product = _product()
+    content = export_xliff("hu")
+    for empty in ("<target/>", "<target></target>", "<target>  </target>"):
+        emptied = content.replace("<target>Fúrógép</target>".encode(), empty.encode())
+        assert emptied != content
+        language, changed = import_xliff(emptied)
+        assert (language, changed) == ("hu", [])
+        assert _hu_name(product) == "Fúrógép"
+
+
+def test_a_file_into_the_source_language_or_an_unknown_one_is_refused():
+    product = _product()
+    content = export_xliff("hu")
+    into_source = content.replace(b'target-language="hu"', b'target-language="fi"') \
+        .replace("<target>Fúrógép</target>".encode(), "<target>Vasara</target>".encode())
+    with pytest.raises(XliffError, match="the language texts are written in"):
+        import_xliff(into_source)
+    with pytest.raises(XliffError, match="not one of"):
+        import_xliff(content.replace(b'target-language="hu"', b'target-language="xx"'))
+    assert Product.objects.get(pk=product.pk).safe_translation_getter("name", language_code="fi") == "Porakone"
+
+
+def test_a_target_with_inline_markup_is_refused_not_flattened():
+    product = _product()
+    content = export_xliff("hu")
+    marked = content.replace("<target>Fúrógép</target>".encode(),
+                             '<target>Fúrógép <g id="1" ctype="bold">Ő</g> új</target>'.encode())
+    with pytest.raises(XliffError, match="Inline markup") as refused:
+        import_xliff(marked)
+    assert "TR-1/name" in str(refused.value)
+    with pytest.raises(XliffError, match="Inline markup"):
+        import_xliff(content.replace("<target>Fúrógép</target>".encode(),
+                                     '<target>Fúró<x id="2"/>gép</target>'.encode()))
+    assert _hu_name(product) == "Fúrógép"
