@@ -244,7 +244,8 @@ def _restore_relations(product, rows):
     """Relations to products that still exist."""
     if rows is None:
         return
-    related = {p.sku: p for p in Product.objects.filter(sku__in=[row["related"] for row in rows]).exclude(pk=product.pk)}
+    skus = [row["related"] for row in rows]
+    related = {p.sku: p for p in Product.objects.filter(sku__in=skus).exclude(pk=product.pk)}
     ProductRelation.objects.filter(product=product).delete()
     ProductRelation.objects.bulk_create([
         ProductRelation(product=product, related=related[row["related"]], kind=row["kind"], position=row["position"])

@@ -48,7 +48,7 @@ def test_patch_confirms_only_the_languages_whose_texts_changed(api, drill):
     version = Product.objects.get(pk=drill.pk).version
     response = api.patch(DETAIL, {"translations": {
         "fi": {"name": "Porakone uusi"},
-        "ru": {"name": "Аккумуляторная дрель 18 В"},  # sent as it is: not a translation of the new text
+        "ru": {"name": "Аккумуляторная дрель 18 В"},  # resent as it was: not a new translation
         "hu": {"name": "Új fúró"},
     }}, format="json", HTTP_IF_MATCH=str(version))
     assert response.status_code == 200, response.content

@@ -71,7 +71,8 @@ def test_store_finnish_name_and_city_are_refused(client, hu_translator):
 
 def _option_row(data, option):
     """The form-data prefix of an option's inline row."""
-    key = next(k for k, v in data.items() if k.startswith("options-") and k.endswith("-id") and str(v) == str(option.pk))
+    key = next(k for k, v in data.items()
+               if k.startswith("options-") and k.endswith("-id") and str(v) == str(option.pk))
     return key[:-len("id")]
 
 
