@@ -43,10 +43,13 @@ def submit(product, *, user=None, comment=""):
 
 
 def approve(product, *, user=None, comment=""):
-    """In review (or draft) → approved; republishes on channels that require approval."""
+    """In review → approved; republishes on channels that require approval.
+    A draft must be submitted first, so no edit skips the review."""
     _require(user, "catalog.approve_product")
     if product.review_state == State.APPROVED:
         raise TransitionRefused(_("The product is already approved."))
+    if product.review_state != State.IN_REVIEW:
+        raise TransitionRefused(_("Only a product waiting for review can be approved; submit it first."))
     with transaction.atomic():
         event = _set_state(product, State.APPROVED, ReviewEvent.Action.APPROVED, user, comment)
     republish_approved(product)
@@ -64,10 +67,16 @@ def reject(product, *, user=None, comment):
         return _set_state(product, State.DRAFT, ReviewEvent.Action.REJECTED, user, comment)
 
 
+#: Review states an edit sends back to draft: an approved product needs a new
+#: review, and one in review would otherwise be approved unseen.
+REOPENED_BY_EDIT = (State.APPROVED, State.IN_REVIEW)
+
+
 def mark_edited(product):
-    """An approved product that was edited goes back to draft (channels that
-    require approval keep serving the last approved snapshot meanwhile)."""
-    if product.review_state == State.APPROVED:
+    """An approved or in-review product that was edited goes back to draft
+    (channels that require approval keep serving the last approved snapshot
+    meanwhile)."""
+    if product.review_state in REOPENED_BY_EDIT:
         Product.objects.filter(pk=product.pk).update(review_state=State.DRAFT)
         product.review_state = State.DRAFT
 
@@ -75,9 +84,10 @@ def mark_edited(product):
 def after_edit(products, user=None, comment="", languages=()):
     """Bookkeeping after a saved edit of one or more products: a history
     version for each that changed, outdated flags for translations whose
-    source text changed, and a changed approved product goes back to draft
-    unless its editor may approve it. ``languages`` whose texts the edit
-    wrote count as updated by their translator. Returns the products that changed."""
+    source text changed, and a changed approved or in-review product goes
+    back to draft unless its editor may approve it. ``languages`` whose texts
+    the edit wrote count as updated by their translator. Returns the products
+    that changed."""
     from . import history, translation_workflow
 
     if isinstance(products, Product):
@@ -127,7 +137,7 @@ def after_edit_many(products, user=None, comment=""):
         return []
     _sources_changed([product.pk for product in changed])
     if user is not None and not user.has_perm("catalog.approve_product"):
-        approved = set(Product.objects.filter(pk__in=[p.pk for p in changed], review_state=State.APPROVED)
+        approved = set(Product.objects.filter(pk__in=[p.pk for p in changed], review_state__in=REOPENED_BY_EDIT)
                        .values_list("pk", flat=True))
         if approved:
             Product.objects.filter(pk__in=approved).update(review_state=State.DRAFT)

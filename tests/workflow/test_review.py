@@ -82,3 +82,35 @@ def test_rejection_needs_a_comment_and_returns_to_draft(client, editor, reviewer
     assert (event.action, event.user, event.comment) == ("rejected", reviewer, "The Finnish name is misspelt.")
     client.force_login(editor)
     assert "The Finnish name is misspelt." in client.get(review_url(product)).content.decode()
+
+
+def test_a_draft_cannot_be_approved_without_review(client, reviewer):
+    product = make_complete_product(sku="RV-3", names={"en": "Saw"}, review_state=Product.ReviewState.DRAFT)
+    client.force_login(reviewer)
+    response = client.post(review_url(product), {"action": "approve"}, follow=True)
+    assert response.status_code == 200
+    assert any("submit it first" in str(m) for m in response.context["messages"])
+    assert Product.objects.get(pk=product.pk).review_state == "draft"
+    assert not ReviewEvent.objects.filter(product=product).exists()
+
+
+def test_an_edit_while_in_review_returns_the_product_to_draft(client, editor, reviewer):
+    product = make_complete_product(sku="RV-4", names={"en": "Saw", "fi": "Saha"})
+    client.force_login(editor)
+    client.post(review_url(product), {"action": "submit"})
+    assert Product.objects.get(pk=product.pk).review_state == "in_review"
+
+    # The editor changes a text after submitting: what the reviewer would
+    # approve is no longer what was submitted.
+    response = post_form(client, change_url(product, "fi"), name="Saha Pro")
+    assert response.status_code == 302, errors_of(response)
+    assert Product.objects.get(pk=product.pk).review_state == "draft"
+    client.force_login(reviewer)
+    client.post(review_url(product), {"action": "approve"})
+    assert Product.objects.get(pk=product.pk).review_state == "draft"
+
+    client.force_login(editor)
+    client.post(review_url(product), {"action": "submit"})
+    client.force_login(reviewer)
+    client.post(review_url(product), {"action": "approve"})
+    assert Product.objects.get(pk=product.pk).review_state == "approved"

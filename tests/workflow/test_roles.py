@@ -204,6 +204,7 @@ def test_reviewer_approves_and_publishes_but_does_not_run_channels(client, revie
     review = reverse("admin:catalog_product_review", args=[product.pk])
     assert client.post(review, {"action": "reject", "comment": "Name too short."}).status_code == 302
     assert Product.objects.get(pk=product.pk).review_state == "draft"
+    client.post(review, {"action": "submit"})
     client.post(review, {"action": "approve"})
     assert Product.objects.get(pk=product.pk).review_state == "approved"
     assert reviewer.has_perm("publishing.publish_product")
