@@ -5,7 +5,8 @@ administrator granted by hand survives. It runs from the data migration and
 again after every ``migrate`` (post_migrate), so groups pick up the
 permissions of models added later. Model names are matched as shell patterns
 (``campaign*``), so a new model in the print area joins the print role
-without editing this file.
+without editing this file. A role that is narrowed later takes the
+permissions back in a migration of its own (``revoke_beyond_roles``).
 """
 
 from fnmatch import fnmatch
@@ -24,8 +25,11 @@ VIEW = ("view",)
 EDIT = ("view", "change")
 ALL = ("view", "add", "change", "delete")
 
-# Models of the print area: campaigns, brochures, QR short links, labels.
-PRINT_MODELS = ("campaign*", "brochure*", "shortlink*", "qr*", "scan*", "label*")
+# Models of the print area: campaigns, brochures, labels.
+PRINT_MODELS = ("campaign*", "brochure*", "label*")
+# QR short links and their scans: made by rendering brochures and by the
+# site recording scans, never edited by hand.
+QR_MODELS = ("shortlink*", "qr*", "scan*")
 
 # Each rule: (app label, model name patterns, actions). Custom permissions
 # (``extra``) are granted when a model declares them.
@@ -57,7 +61,7 @@ ROLES = {
             ("catalog", ("*",), VIEW),
             ("catalog", ("product",), EDIT),
             ("publishing", ("channel", "channellanguage", "completeness", "productsnapshot",
-                            "textoverride", "job", "artifact") + PRINT_MODELS, VIEW),
+                            "textoverride", "job", "artifact") + PRINT_MODELS + QR_MODELS, VIEW),
             ("publishing", ("publication",), ALL),
             ("publishing", ("job",), ("view", "add", "change")),
         ],
@@ -80,7 +84,7 @@ ROLES = {
         "rules": [
             ("catalog", ("product", "variant", "category", "brand", "productimage", "imagefile",
                          "store", "stock", "price", "pricelist"), VIEW),
-            ("publishing", ("channel", "publication", "artifact", "productsnapshot"), VIEW),
+            ("publishing", ("channel", "publication", "artifact", "productsnapshot") + QR_MODELS, VIEW),
             ("publishing", PRINT_MODELS, ALL),
             ("publishing", ("job",), ("view", "add", "change")),
         ],
@@ -121,6 +125,22 @@ def ensure_roles(apps=None, using="default"):
             group.permissions.add(*missing)
         groups[name] = group
     return groups
+
+
+def revoke_beyond_roles(apps, names, models, using="default"):
+    """Take from the groups ``names`` the permissions on ``models`` ((app
+    label, model name pattern) pairs) that their rules no longer grant: for a
+    migration that narrows a role, since ``ensure_roles`` only ever adds."""
+    Group = apps.get_model("auth", "Group")
+    for group in Group.objects.using(using).filter(name__in=names):
+        spec = ROLES[group.name]
+        held = [row for row in group.permissions.values_list("pk", "codename", "content_type__app_label",
+                                                              "content_type__model")
+                if any(row[2] == app and fnmatch(row[3], pattern) for app, pattern in models)]
+        granted = _matching(held, spec["rules"], spec["extra"])
+        doomed = [row[0] for row in held if row[0] not in granted]
+        if doomed:
+            group.permissions.remove(*doomed)
 
 
 def _matching(permissions, rules, extra):

@@ -285,3 +285,19 @@ def test_the_data_migration_creates_the_roles_with_their_permissions():
     assert {"catalog.view_product", "publishing.view_artifact", "publishing.add_job"} <= print_team
     assert not any(p.split(".")[1].startswith(("change_", "add_", "delete_")) for p in print_team
                    if p.startswith("catalog.") or p.split(".")[1].endswith(("channel", "publication")))
+    assert {"publishing.view_shortlink", "publishing.view_qrscan", "publishing.change_brochure"} <= print_team
+    assert not {"publishing.add_shortlink", "publishing.change_shortlink", "publishing.delete_qrscan"} & print_team
+
+    # A database migrated before the print team became view-only on QR
+    # links: the next migration takes exactly those permissions back.
+    from django.contrib.auth.models import Permission
+
+    group = Group.objects.get(name=roles.PRINT_TEAM)
+    old_grants = ["add_shortlink", "change_shortlink", "delete_shortlink", "add_qrscan", "change_qrscan"]
+    group.permissions.add(*Permission.objects.filter(content_type__app_label="publishing", codename__in=old_grants))
+    editor_group = Group.objects.get(name=roles.EDITOR)
+    editor_group.permissions.add(Permission.objects.get(codename="change_shortlink"))
+    executor.loader.build_graph()
+    executor.migrate([("pim", "0002_print_team_views_qr_links")])
+    assert perms(roles.PRINT_TEAM) == print_team
+    assert "publishing.change_shortlink" in perms(roles.EDITOR)  # other groups are left alone
