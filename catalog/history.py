@@ -77,7 +77,8 @@ def snapshot(product, *, prefetched=False):
     return data
 
 
-def _digest(data):
+def digest_of(data):
+    """The content digest of a version; equal digests mean nothing changed."""
     content = {key: value for key, value in data.items() if key not in VOLATILE_KEYS}
     return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -102,7 +103,7 @@ def record_many(products, *, user=None, comment=""):
     entries = []
     for product in _queryset().filter(pk__in=ids):
         data = snapshot(product, prefetched=True)
-        digest = _digest(data)
+        digest = digest_of(data)
         if latest.get(product.pk) != digest:
             entries.append(ProductHistory(product=product, version=data["version"], data=data, digest=digest,
                                           user=user, comment=comment[:255]))
@@ -144,13 +145,17 @@ def _flatten(data, prefix=""):
 
 def diff(old, new):
     """[(field, old value, new value)] of what differs between two snapshots (either may be None)."""
-    before, after = _flatten(old or {}), _flatten(new or {})
-    changes = []
+    return changes(_flatten(old or {}), _flatten(new or {}))
+
+
+def changes(before, after):
+    """[(key, old value, new value)] between two flat dicts; empty values are all alike."""
+    rows = []
     for key in list(before) + [k for k in after if k not in before]:
         a, b = before.get(key), after.get(key)
         if (a or None) != (b or None):
-            changes.append((key, a, b))
-    return changes
+            rows.append((key, a, b))
+    return rows
 
 
 def previous(entry):
@@ -265,21 +270,28 @@ def prune_by_settings():
 
 def prune(*, older_than_days=None, keep=None, now=None):
     """Delete versions older than the age limit and beyond the newest ``keep``
-    per product (the newest version of each product always stays); returns
-    how many were deleted."""
+    per product and per reference record (the newest version of each always
+    stays); returns how many were deleted."""
+    from .models import ReferenceHistory
+
+    return (_prune(ProductHistory, ("product_id",), older_than_days, keep, now)
+            + _prune(ReferenceHistory, ("content_type_id", "object_id"), older_than_days, keep, now))
+
+
+def _prune(model, owner, older_than_days, keep, now):
     now = now or timezone.now()
     doomed = set()
-    rows = ProductHistory.objects.order_by("product_id", "-created_at", "-pk").values_list("pk", "product_id", "created_at")
+    rows = model.objects.order_by(*owner, "-created_at", "-pk").values_list("pk", "created_at", *owner)
     cutoff = now - timedelta(days=older_than_days) if older_than_days is not None else None
     rank, current = 0, None
-    for pk, product_id, created_at in rows.iterator(chunk_size=2000):
-        rank = rank + 1 if product_id == current else 1
-        current = product_id
+    for pk, created_at, *key in rows.iterator(chunk_size=2000):
+        rank = rank + 1 if key == current else 1
+        current = key
         if rank == 1:
             continue
         if (keep is not None and rank > keep) or (cutoff is not None and created_at < cutoff):
             doomed.add(pk)
     doomed = list(doomed)
     for start in range(0, len(doomed), 500):
-        ProductHistory.objects.filter(pk__in=doomed[start:start + 500]).delete()
+        model.objects.filter(pk__in=doomed[start:start + 500]).delete()
     return len(doomed)

@@ -3,11 +3,11 @@ attributes a kind of product has and which are required)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from parler.admin import TranslatableAdmin, TranslatableTabularInline
+from parler.admin import TranslatableTabularInline
 
 from ..models import Attribute, AttributeOption, Family, FamilyAttribute
 from .choices import freeze_choices, request_cache
-from .translator_limits import TranslatorLimitsMixin
+from .reference_history import ReferenceAdmin
 
 
 class AttributeOptionInline(TranslatableTabularInline):
@@ -20,7 +20,7 @@ class AttributeOptionInline(TranslatableTabularInline):
 
 
 @admin.register(Attribute)
-class AttributeAdmin(TranslatorLimitsMixin, TranslatableAdmin):
+class AttributeAdmin(ReferenceAdmin):
     list_display = ("code", "label_column", "type", "unit", "localizable", "is_variant_axis", "position")
     list_filter = ("type", "localizable", "is_variant_axis")
     search_fields = ("code", "translations__label")
@@ -53,7 +53,7 @@ class FamilyAttributeInline(admin.TabularInline):
 
 
 @admin.register(Family)
-class FamilyAdmin(TranslatorLimitsMixin, TranslatableAdmin):
+class FamilyAdmin(ReferenceAdmin):
     list_display = ("code", "name_column")
     search_fields = ("code", "translations__name")
     fields = ("code", "name")

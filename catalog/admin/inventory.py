@@ -1,14 +1,13 @@
 """Admin of stores and warehouses (stock is edited on the product)."""
 
 from django.contrib import admin
-from parler.admin import TranslatableAdmin
 
 from ..models import Store
-from .translator_limits import TranslatorLimitsMixin
+from .reference_history import ReferenceAdmin
 
 
 @admin.register(Store)
-class StoreAdmin(TranslatorLimitsMixin, TranslatableAdmin):
+class StoreAdmin(ReferenceAdmin):
     list_display = ("code", "__str__", "kind", "city", "country", "is_active")
     list_filter = ("kind", "country", "is_active")
     search_fields = ("code", "city")

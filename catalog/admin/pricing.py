@@ -1,14 +1,13 @@
 """Admin of price lists (prices themselves are edited on the product)."""
 
 from django.contrib import admin
-from parler.admin import TranslatableAdmin
 
 from ..models import PriceList
-from .translator_limits import TranslatorLimitsMixin
+from .reference_history import ReferenceAdmin
 
 
 @admin.register(PriceList)
-class PriceListAdmin(TranslatorLimitsMixin, TranslatableAdmin):
+class PriceListAdmin(ReferenceAdmin):
     list_display = ("code", "__str__", "kind", "currency", "includes_vat", "valid_from", "valid_until")
     list_filter = ("kind", "currency")
     search_fields = ("code",)

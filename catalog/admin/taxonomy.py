@@ -2,14 +2,13 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from parler.admin import TranslatableAdmin
 
 from ..models import Brand, Category
-from .translator_limits import TranslatorLimitsMixin
+from .reference_history import ReferenceAdmin
 
 
 @admin.register(Category)
-class CategoryAdmin(TranslatorLimitsMixin, TranslatableAdmin):
+class CategoryAdmin(ReferenceAdmin):
     list_display = ("tree_name", "code", "position", "google_product_category")
     search_fields = ("code", "translations__name")
     fields = ("code", "parent", "position", "google_product_category", "name", "slug", "description")
@@ -28,7 +27,7 @@ class CategoryAdmin(TranslatorLimitsMixin, TranslatableAdmin):
 
 
 @admin.register(Brand)
-class BrandAdmin(TranslatorLimitsMixin, TranslatableAdmin):
+class BrandAdmin(ReferenceAdmin):
     list_display = ("name", "code")
     search_fields = ("name", "code")
     fields = ("code", "name", "description")

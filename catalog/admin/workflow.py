@@ -152,8 +152,7 @@ class WorkflowAdminMixin:
             try:
                 history.revert(entry, user=request.user)
             except ProductValidationError as exc:
-                messages.error(request, _("This version cannot be restored; nothing was changed: %(errors)s") % {
-                    "errors": "; ".join(f"{key}: {' '.join(errors)}" for key, errors in exc.errors.items())})
+                messages.error(request, refused_revert_message(exc.errors))
                 return HttpResponseRedirect(request.get_full_path())
             messages.success(request, _("The product was reverted to this version."))
             return HttpResponseRedirect(reverse("admin:catalog_product_versions", args=[product.pk]))
@@ -165,6 +164,12 @@ class WorkflowAdminMixin:
             "may_revert": self.has_change_permission(request, product) and not is_language_limited(request.user),
         })
         return TemplateResponse(request, "admin/catalog/product/version.html", context)
+
+
+def refused_revert_message(errors):
+    """The message for a version that cannot be restored: {field: [message]} in one line."""
+    return _("This version cannot be restored; nothing was changed: %(errors)s") % {
+        "errors": "; ".join(f"{key}: {' '.join(messages)}" for key, messages in errors.items())}
 
 
 def conflict_rows(form, product):

@@ -6,11 +6,11 @@ from .media import ImageFile, ProductDocument, ProductImage, Rendition
 from .pricing import Price, PriceList
 from .products import AttributeValue, Product, ProductRelation, Variant
 from .taxonomy import Brand, Category
-from .workflow import ProductHistory, ReviewEvent, TranslationStatus, TranslatorProfile
+from .workflow import ProductHistory, ReferenceHistory, ReviewEvent, TranslationStatus, TranslatorProfile
 
 __all__ = [
     "Attribute", "AttributeOption", "AttributeValue", "Brand", "Category", "Family",
     "FamilyAttribute", "ImageFile", "Price", "PriceList", "Product", "ProductDocument",
     "ProductImage", "ProductRelation", "Rendition", "Stock", "Store", "Variant",
-    "ProductHistory", "ReviewEvent", "TranslationStatus", "TranslatorProfile",
+    "ProductHistory", "ReferenceHistory", "ReviewEvent", "TranslationStatus", "TranslatorProfile",
 ]

@@ -1,5 +1,5 @@
-"""Editorial workflow records: review events, product history versions,
-translator language limits and per-language translation status."""
+"""Editorial workflow records: review events, product and reference data
+history versions, translator language limits and per-language translation status."""
 
 from django.conf import settings
 from django.db import models
@@ -53,6 +53,31 @@ class ProductHistory(models.Model):
 
     def __str__(self):
         return f"{self.product_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReferenceHistory(models.Model):
+    """A recorded state of one reference record (category, brand, attribute
+    with its options, family with its attributes, store, price list): its
+    fields and texts in every language, after one change."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    label = models.CharField(_("record"), max_length=255, blank=True)
+    data = models.JSONField(_("data"))
+    digest = models.CharField(max_length=64)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", verbose_name=_("user"))
+    comment = models.CharField(_("comment"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("reference history version")
+        verbose_name_plural = _("reference history versions")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"], name="catalog_refhistory_recent")]
+
+    def __str__(self):
+        return f"{self.content_type_id}/{self.object_id} @ {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class TranslatorProfile(models.Model):
