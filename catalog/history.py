@@ -148,6 +148,12 @@ def diff(old, new):
     return changes(_flatten(old or {}), _flatten(new or {}))
 
 
+def with_changes(entries, diff=diff):
+    """[(entry, its changes since the version before it)] for versions listed newest first."""
+    return [(entry, diff(entries[index + 1].data if index + 1 < len(entries) else None, entry.data))
+            for index, entry in enumerate(entries)]
+
+
 def changes(before, after):
     """[(key, old value, new value)] between two flat dicts; empty values are all alike."""
     rows = []

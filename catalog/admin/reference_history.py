@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from parler.admin import TranslatableAdmin
 
-from .. import reference_history
+from .. import history, reference_history
 from ..permissions import is_language_limited
 from .translator_limits import TranslatorLimitsMixin
 from .workflow import refused_revert_message
@@ -53,10 +53,7 @@ class ReferenceHistoryAdminMixin:
         if obj is None or not self.has_view_or_change_permission(request, obj):
             return super().history_view(request, object_id, extra_context)
         entries = list(reference_history.versions(obj).select_related("user").order_by("-created_at", "-pk"))
-        rows = [(entry, reference_history.diff(entries[index + 1].data if index + 1 < len(entries) else None,
-                                               entry.data))
-                for index, entry in enumerate(entries)]
-        context = {"versions": rows, "may_revert": self._may_revert(request, obj),
+        context = {"versions": history.with_changes(entries, reference_history.diff), "may_revert": self._may_revert(request, obj),
                    "revert_url_name": f"{self.admin_site.name}:{self._revert_url_name()}", **(extra_context or {})}
         return super().history_view(request, object_id, context)
 

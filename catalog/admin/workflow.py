@@ -133,12 +133,8 @@ class WorkflowAdminMixin:
         product = self._product(request, object_id)
         entries = list(ProductHistory.objects.filter(product=product).select_related("user")
                        .order_by("-created_at", "-pk"))
-        rows = []
-        for index, entry in enumerate(entries):
-            older = entries[index + 1] if index + 1 < len(entries) else None
-            rows.append((entry, history.diff(older.data if older else None, entry.data)))
         context = self._context(request, product, _("History of %(product)s") % {"product": product})
-        context["rows"] = rows
+        context["rows"] = history.with_changes(entries)
         return TemplateResponse(request, "admin/catalog/product/versions.html", context)
 
     def version_view(self, request, object_id, version_id):

@@ -32,12 +32,10 @@ class ReviewEvent(models.Model):
         return f"{self.product_id} {self.action}"
 
 
-class ProductHistory(models.Model):
-    """A recorded state of the whole product (row, texts, attributes,
-    variants, prices, stock, images) after one change."""
+class HistoryVersion(models.Model):
+    """What every history version holds: the recorded state, its content
+    digest (equal digests: nothing changed), who and when."""
 
-    product = models.ForeignKey("catalog.Product", related_name="history", on_delete=models.CASCADE)
-    version = models.PositiveIntegerField(_("product version"), default=0)
     data = models.JSONField(_("data"))
     digest = models.CharField(max_length=64)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -46,16 +44,27 @@ class ProductHistory(models.Model):
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+
+class ProductHistory(HistoryVersion):
+    """A recorded state of the whole product (row, texts, attributes,
+    variants, prices, stock, images) after one change."""
+
+    product = models.ForeignKey("catalog.Product", related_name="history", on_delete=models.CASCADE)
+    version = models.PositiveIntegerField(_("product version"), default=0)
+
+    class Meta(HistoryVersion.Meta):
         verbose_name = _("history version")
         verbose_name_plural = _("history versions")
-        ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["product", "-created_at"], name="catalog_history_recent")]
 
     def __str__(self):
         return f"{self.product_id} @ {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class ReferenceHistory(models.Model):
+class ReferenceHistory(HistoryVersion):
     """A recorded state of one reference record (category, brand, attribute
     with its options, family with its attributes, store, price list): its
     fields and texts in every language, after one change."""
@@ -63,18 +72,12 @@ class ReferenceHistory(models.Model):
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()
     label = models.CharField(_("record"), max_length=255, blank=True)
-    data = models.JSONField(_("data"))
-    digest = models.CharField(max_length=64)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+", verbose_name=_("user"))
-    comment = models.CharField(_("comment"), max_length=255, blank=True)
-    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(HistoryVersion.Meta):
         verbose_name = _("reference history version")
         verbose_name_plural = _("reference history versions")
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"], name="catalog_refhistory_recent")]
+        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"],
+                                name="catalog_refhistory_recent")]
 
     def __str__(self):
         return f"{self.content_type_id}/{self.object_id} @ {self.created_at:%Y-%m-%d %H:%M}"

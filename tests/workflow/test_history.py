@@ -98,14 +98,20 @@ def test_revert_restores_texts_attribute_values_prices_and_images(admin_client):
     assert ProductHistory.objects.filter(product=product).first().digest == first.digest
 
 
-def test_prune_keeps_the_newest_versions(admin_client):
+def renamed_versions(count):
+    """A product with ``count`` versions, one per new English name."""
     product = make_product(names={"en": "Saw"})
-    other = make_product(names={"en": "Hammer"})
-    for index in range(6):
+    for index in range(count):
         product.set_current_language("en")
         product.name = f"Saw {index}"
         product.save()
         history.record(product)
+    return product
+
+
+def test_prune_keeps_the_newest_versions(admin_client):
+    product = renamed_versions(6)
+    other = make_product(names={"en": "Hammer"})
     history.record(other)
     newest = list(ProductHistory.objects.filter(product=product).values_list("pk", flat=True)[:3])
     call_command("prune_history", "--keep", "3")
@@ -173,12 +179,7 @@ def test_the_scheduler_prunes_history_daily_by_the_settings(settings):
 
     [duty] = [duty for duty in DUTIES if duty.path == "catalog.history.prune_by_settings"]
     assert duty.interval == 24 * 3600
-    product = make_product(names={"en": "Saw"})
-    for index in range(5):
-        product.set_current_language("en")
-        product.name = f"Saw {index}"
-        product.save()
-        history.record(product)
+    product = renamed_versions(5)
     ProductHistory.objects.filter(pk=ProductHistory.objects.order_by("pk").first().pk).update(
         created_at=timezone.now() - timedelta(days=40))
     settings.PIM_HISTORY_RETENTION_DAYS, settings.PIM_HISTORY_KEEP_VERSIONS = 30, None

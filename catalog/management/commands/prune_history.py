@@ -6,7 +6,8 @@ from catalog.history import prune
 
 
 class Command(BaseCommand):
-    help = "Prune product history: drop versions older than --days and beyond the newest --keep per product."
+    help = ("Prune history (products and reference records): drop versions older than --days and beyond "
+            "the newest --keep per product or record.")
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=None, help="Drop versions older than this many days.")
