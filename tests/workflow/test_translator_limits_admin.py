@@ -170,3 +170,29 @@ def test_a_translator_who_is_also_an_editor_is_not_limited(client, django_user_m
     response = post_form(client, change_url(product), mpn="M-2")
     assert response.status_code == 302, errors_of(response)
     assert Product.objects.get(pk=product.pk).mpn == "M-2"
+
+
+def test_text_overrides_on_the_product_follow_the_translators_languages(client, hu_translator):
+    from publishing.models import TextOverride
+    from tests.publishing.helpers import make_channel
+
+    channel = make_channel("web", languages=("fi", "hu"))
+    product = make_product(sku="TO-1", names={"en": "Drill", "fi": "Porakone", "hu": "Fúró"})
+    fi = TextOverride.objects.create(product=product, channel=channel, language_code="fi", field="name", value="Pora")
+    hu = TextOverride.objects.create(product=product, channel=channel, language_code="hu", field="name", value="Fúró")
+    client.force_login(hu_translator)
+    url = change_url(product, "hu")
+
+    def post_override(row, **changes):
+        data = form_data(client.get(url))
+        key = next(k for k, v in data.items() if k.startswith("text_overrides-") and k.endswith("-id")
+                   and str(v) == str(row.pk))
+        data.update({key[:-len("id")] + name: value for name, value in changes.items()})
+        return client.post(url, data)
+
+    refused(post_override(fi, value="Porakone!"), FI_REFUSED)
+    refused(post_override(fi, language_code="hu", field="description"), FI_REFUSED)  # a Finnish row moved away
+    assert {(o.language_code, o.value) for o in TextOverride.objects.all()} == {("fi", "Pora"), ("hu", "Fúró")}
+    response = post_override(hu, value="Akkus fúró")
+    assert response.status_code == 302, errors_of(response)
+    assert TextOverride.objects.get(pk=hu.pk).value == "Akkus fúró"
