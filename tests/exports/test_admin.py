@@ -9,7 +9,7 @@ def test_changelist_shows_counts_and_rebuild_action(admin_client, channel, catal
     page = admin_client.get("/admin/publishing/artifact/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Left out" in html and ">1</strong>" in html
+    assert "Left out" in html and ">2</strong>" in html
 
     ProductSnapshot.objects.filter(channel=channel, sku="DRILL-1").update(deleted=True)
     response = admin_client.post("/admin/publishing/artifact/", {

@@ -121,7 +121,8 @@ def test_export_channel_command_writes_and_stores(channel, catalog, token, tmp_p
     call_command("export_channel", "--channel", "gmc", "--format", "google-xml", "--locale", "fi",
                  "--output", str(output), stdout=out)
     assert item_ids(output.read_bytes()) == {"DRILL-1", "SHIRT-1-RED-M", "SHIRT-1-BLUE-M"}
-    assert "3 items, 1 left out" in out.getvalue() and "NOPRICE-1: No price in this channel." in out.getvalue()
+    assert "3 items, 2 left out" in out.getvalue() and "NOPRICE-1: No price in this channel." in out.getvalue()
+    assert "OLD-DRILL-1: The product is discontinued" in out.getvalue()
     assert list(output.parent.iterdir()) == [output]  # no temporary file left behind
     # the /feeds/ pull serves the very same file
     artifact = Artifact.objects.get(kind="export", locale="fi", format="google-xml")
@@ -172,7 +173,7 @@ def test_job_kind_builds_and_attaches_the_artifact(channel, catalog):
     job = start_job("export_channel", {"channel": "gmc", "locale": "en", "format": "meta-csv"})
     assert job.status == Job.Status.SUCCEEDED and job.progress == 100
     assert job.artifact.format == "meta-csv" and job.artifact.meta["items"] == 3
-    assert "3 items written, 1 left out" in job.log
+    assert "3 items written, 2 left out" in job.log
 
     failed = start_job("export_channel", {"channel": "gmc", "locale": "en", "format": "pdf"})
     assert failed.status == Job.Status.FAILED and failed.attempts == 1
