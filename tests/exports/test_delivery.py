@@ -1,6 +1,8 @@
 """Delivery of exports: /feeds/ pulls with tokens and ETags, the export_channel command, the job."""
 
 import io
+import os
+import stat
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -129,6 +131,27 @@ def test_export_channel_command_writes_and_stores(channel, catalog, token, tmp_p
     pulled = Client().get(URL.format(locale="fi", format="google-xml"), {"token": token})
     assert pulled["ETag"] == f'"{artifact.content_hash}"'
     assert b"".join(pulled.streaming_content) == output.read_bytes()
+
+
+def test_export_channel_output_has_a_normal_files_mode(channel, catalog, tmp_path):
+    output = tmp_path / "feed.tsv"
+    previous = os.umask(0o022)
+    try:
+        call_command("export_channel", "--channel", "gmc", "--format", "google-tsv", "--locale", "en",
+                     "--output", str(output), stdout=io.StringIO())
+        assert stat.S_IMODE(output.stat().st_mode) == 0o644
+        os.umask(0o077)  # a stricter umask is respected
+        fresh = tmp_path / "private.tsv"
+        call_command("export_channel", "--channel", "gmc", "--format", "google-tsv", "--locale", "en",
+                     "--output", str(fresh), stdout=io.StringIO())
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+        # rewriting a file keeps the mode it was given
+        output.chmod(0o640)
+        call_command("export_channel", "--channel", "gmc", "--format", "google-tsv", "--locale", "fi",
+                     "--output", str(output), stdout=io.StringIO())
+        assert stat.S_IMODE(output.stat().st_mode) == 0o640
+    finally:
+        os.umask(previous)
 
 
 @pytest.mark.parametrize(("args", "message"), [
