@@ -31,6 +31,7 @@ DUTIES = (
     Duty("prune tombstones", 24 * 3600, "publishing.sequencing.prune_tombstones"),
     Duty("deliver webhooks", 30, "publishing.feed.webhooks.deliver_due"),
     Duty("recover stale jobs", 60, "publishing.jobs.recover_stale_jobs"),
+    Duty("rebuild stale exports", 60, "publishing.exports.service.rebuild_stale_exports"),
 )
 
 OK, FAILED, SKIPPED = "ok", "failed", "skipped"

@@ -88,6 +88,7 @@ def test_the_project_duties_are_declared():
         "publishing.sequencing.prune_tombstones": 86400,
         "publishing.feed.webhooks.deliver_due": 30,
         "publishing.jobs.recover_stale_jobs": 60,
+        "publishing.exports.service.rebuild_stale_exports": 60,
     }
 
 
