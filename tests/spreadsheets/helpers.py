@@ -75,3 +75,37 @@ def state():
             "stock": sorted((s.store_id, s.variant_id or 0, s.quantity) for s in product.stock.all()),
         }
     return products
+
+
+def content():
+    """What the sheet carries, by codes and SKUs only (no row ids, no
+    versions), so a catalog rebuilt from a sheet compares equal to the one
+    it was exported from."""
+    products = {}
+    for product in Product.objects.select_related("brand", "family").prefetch_related(
+        "translations", "categories", "attribute_values__attribute", "attribute_values__option",
+        "attribute_values__options", "variants__axis_values", "prices__price_list", "prices__variant",
+        "stock__store", "stock__variant",
+    ).order_by("sku"):
+        products[product.sku] = {
+            "row": (product.gtin, product.mpn, product.brand.code if product.brand else None,
+                    product.family.code if product.family else None, product.status),
+            "translations": sorted(
+                (t.language_code, t.name, t.slug, t.short_description, t.description, t.marketing_claims)
+                for t in product.translations.all()
+            ),
+            "categories": sorted(c.code for c in product.categories.all()),
+            "values": sorted(
+                (v.attribute.code, v.language_code, v.value_text, str(v.value_number), v.value_bool,
+                 str(v.value_date), v.option.code if v.option else None, tuple(sorted(o.code for o in v.options.all())))
+                for v in product.attribute_values.all()
+            ),
+            "variants": [
+                (v.sku, v.gtin, tuple(sorted(o.code for o in v.axis_values.all())))
+                for v in sorted(product.variants.all(), key=lambda v: (v.position, v.sku))
+            ],
+            "prices": sorted((p.price_list.code, p.variant.sku if p.variant else "", str(p.amount))
+                             for p in product.prices.all()),
+            "stock": sorted((s.store.code, s.variant.sku if s.variant else "", s.quantity) for s in product.stock.all()),
+        }
+    return products
