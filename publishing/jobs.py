@@ -10,15 +10,21 @@ the record users see, and this module keeps it true:
   ``@job_kind("name")``; ``ctx`` is a :class:`JobContext`;
 - progress, log lines and heartbeats are written with single autocommitted
   UPDATEs, so the admin (another process) sees intermediate values. A kind
-  must therefore not wrap its whole run in one transaction: work in batches,
-  each its own ``transaction.atomic()``, and report progress between them;
+  should work in batches, each its own ``transaction.atomic()``, and report
+  progress between them. One that must stay in one transaction (an atomic
+  import) may report progress inside it: the figure is written around the
+  transaction (see ``_progress_outside_transaction``) and read back by
+  ``live_progress``;
 - a failure is logged with its traceback and retried up to ``max_attempts``;
 - ``recover_stale_jobs()`` (run by the scheduler) re-queues or fails jobs
   whose worker stopped sending heartbeats (killed, out of memory, host lost).
 """
 
+import hashlib
 import json
 import logging
+import os
+import tempfile
 import threading
 import time
 import traceback
@@ -29,7 +35,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Concat
 from django.utils import timezone, translation
@@ -219,6 +225,9 @@ class JobContext:
         self.params = dict(job.params)
         self._last_percent = None
         self._last_write = 0.0
+        # Transactions already open when the job started (a test's, or a
+        # caller's with the immediate backend) are not the kind's own.
+        self._outer_depth = len(connection.atomic_blocks)
 
     def progress(self, done, total, message=None):
         """Record ``done`` of ``total`` (as 0-100), the heartbeat and a log line."""
@@ -232,9 +241,13 @@ class JobContext:
         self._last_percent, self._last_write = percent, now
         text = f"{done}/{total}" if message is None else f"{done}/{total} {message}"
         line = _format_line("info", text)
-        Job.objects.filter(pk=self.job_id).update(
-            progress=percent, heartbeat_at=timezone.now(), log=_concat_log(line),
-        )
+        if len(connection.atomic_blocks) > self._outer_depth:
+            # Written inside, the figure would stay invisible until the commit.
+            _progress_outside_transaction(self.job, percent, line)
+        else:
+            Job.objects.filter(pk=self.job_id).update(
+                progress=percent, heartbeat_at=timezone.now(), log=_concat_log(line),
+            )
         self.job.progress = percent
         return percent
 
@@ -245,6 +258,99 @@ class JobContext:
     def set_artifact(self, artifact):
         Job.objects.filter(pk=self.job_id).update(artifact=artifact)
         self.job.artifact = artifact
+
+
+# --- progress from inside a transaction ------------------------------------------
+
+
+def _progress_outside_transaction(job, percent, line):
+    """Progress of a kind that runs in one transaction. On PostgreSQL another
+    connection commits it at once. SQLite has a single writer, and the open
+    transaction holds its lock: the figure goes to a small file instead,
+    which ``live_progress`` reads (an SQLite database is on one host, so the
+    web process sees the worker's file)."""
+    if connection.vendor == "sqlite":
+        _write_live_file(job, percent)
+        return
+
+    def write():
+        try:
+            with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    # Never wait on a lock the job's own transaction may hold.
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL lock_timeout = '2s'")
+                Job.objects.filter(pk=job.pk).update(
+                    progress=percent, heartbeat_at=timezone.now(), log=_concat_log(line),
+                )
+        except DatabaseError:
+            logger.warning("job %s: progress not written", job.pk, exc_info=True)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=write, name=f"job-{job.pk}-progress")
+    thread.start()
+    thread.join()
+
+
+def _live_folder():
+    """Where SQLite jobs keep progress made inside a transaction: one folder
+    per database (an in-memory one lives in a single process)."""
+    name = str(connection.settings_dict.get("NAME") or "")
+    if connection.is_in_memory_db():
+        name = f"{name}\x00{os.getpid()}"
+    digest = hashlib.sha256(name.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"pim-job-progress-{digest}"
+
+
+def _live_path(job_id):
+    return _live_folder() / f"{int(job_id)}.json"
+
+
+def _write_live_file(job, percent):
+    folder = _live_folder()
+    folder.mkdir(mode=0o700, exist_ok=True)
+    stamp = {"progress": percent, "attempt": job.attempts,
+             "started_at": job.started_at.isoformat() if job.started_at else None}
+    descriptor, temp_path = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w") as handle:
+            json.dump(stamp, handle)
+        os.replace(temp_path, _live_path(job.pk))  # readers see a whole file, never half of one
+    except OSError:
+        logger.warning("job %s: progress not written", job.pk, exc_info=True)
+        Path(temp_path).unlink(missing_ok=True)
+
+
+def _clear_live_file(job_id):
+    if connection.vendor == "sqlite":
+        _live_path(job_id).unlink(missing_ok=True)
+
+
+def _reported_since(job_id, moment):
+    """Whether the job wrote progress from inside a transaction after ``moment``."""
+    if connection.vendor != "sqlite":
+        return False
+    try:
+        written = _live_path(job_id).stat().st_mtime
+    except OSError:
+        return False
+    return written >= moment.timestamp()
+
+
+def live_progress(job):
+    """A running job's progress, including what it reported from inside its
+    transaction and is not committed yet (SQLite)."""
+    if job.status != Job.Status.RUNNING or connection.vendor != "sqlite":
+        return job.progress
+    try:
+        stamp = json.loads(_live_path(job.pk).read_text())
+    except (OSError, ValueError):
+        return job.progress
+    started = job.started_at.isoformat() if job.started_at else None
+    if stamp.get("attempt") != job.attempts or stamp.get("started_at") != started:
+        return job.progress  # left by an earlier attempt
+    return max(job.progress, int(stamp.get("progress") or 0))
 
 
 class _Heartbeat(threading.Thread):
@@ -335,6 +441,7 @@ def _claim(job_id):
             status=job.status, attempts=job.attempts, started_at=now, heartbeat_at=now,
             finished_at=None, progress=0, log=_concat_log(line),
         )
+    _clear_live_file(job.pk)
     return job
 
 
@@ -349,6 +456,7 @@ def _record_success(job, artifact):
     # Matching on the attempt keeps a late finisher from overwriting a newer
     # attempt that recovery started elsewhere.
     Job.objects.filter(pk=job.pk, attempts=job.attempts).update(**fields)
+    _clear_live_file(job.pk)
 
 
 def _record_failure(job, exc, formatted_traceback):
@@ -370,6 +478,7 @@ def _record_failure(job, exc, formatted_traceback):
         heartbeat_at=timezone.now(),
         log=_concat_log(line),
     )
+    _clear_live_file(job.pk)
     return retry
 
 
@@ -398,11 +507,14 @@ def recover_stale_jobs(now=None, stale_after=None):
     elif not isinstance(stale_after, timedelta):
         stale_after = timedelta(seconds=stale_after)
     cutoff = now - stale_after
-    stale_ids = list(
-        Job.objects.filter(status=Job.Status.RUNNING)
+    stale_ids = [
+        pk for pk in Job.objects.filter(status=Job.Status.RUNNING)
         .filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff))
         .values_list("pk", flat=True)
-    )
+        # Progress reported inside a transaction is a sign of life too (its
+        # heartbeats wait for SQLite's write lock until the commit).
+        if not _reported_since(pk, cutoff)
+    ]
     outcome = {"requeued": [], "failed": []}
     for job_id in stale_ids:
         with transaction.atomic():

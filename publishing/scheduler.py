@@ -32,6 +32,7 @@ DUTIES = (
     Duty("deliver webhooks", 30, "publishing.feed.webhooks.deliver_due"),
     Duty("recover stale jobs", 60, "publishing.jobs.recover_stale_jobs"),
     Duty("prune product history", 24 * 3600, "catalog.history.prune_by_settings"),
+    Duty("rebuild stale exports", 60, "publishing.exports.service.rebuild_stale_exports"),
 )
 
 OK, FAILED, SKIPPED = "ok", "failed", "skipped"

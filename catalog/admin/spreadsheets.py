@@ -1,15 +1,18 @@
 """Spreadsheet import and export in the product admin.
 
-Import: upload a CSV/XLSX file → a dry run shows every change per row and
-every error per row and column → confirming runs the real import as a
-background job (progress bar on the job's page). Export: the whole catalog
-as a job with a downloadable file, or the selected products at once.
+Import: upload a CSV/XLSX file → the dry run runs as a background job (the
+import job with ``dry_run``) while its page shows a progress bar → the same
+page then shows every change per row and every error per row and column,
+from the review the job stored → confirming runs the real import as another
+job (progress bar on the job's page). Export: the whole catalog as a job
+with a downloadable file, or the selected products at once.
 
 The views hang off the registered product admin (``/admin/catalog/product/
 import/`` and ``…/export/``), so they share its permissions and breadcrumbs.
 """
 
 import io
+import json
 import uuid
 from pathlib import Path
 
@@ -18,7 +21,8 @@ from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -27,15 +31,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from publishing.jobs import start_job
+from publishing.models import Job
 
 from ..models import Product
 from ..spreadsheets.export import FORMATS, export_products
-from ..spreadsheets.importer import ImportRefused, import_file
 from ..spreadsheets.job_kinds import UPLOAD_FOLDER
-from ..spreadsheets.reader import FileRefused
 
-MAX_SHOWN_ROWS = 500
-MAX_SHOWN_ERRORS = 500
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 SIGNING_SALT = "catalog.spreadsheets.import"
 CONTENT_TYPES = {
@@ -74,7 +75,7 @@ def _context(model_admin, request, title, **extra):
 
 
 def import_view(model_admin, request):
-    """Upload (GET/POST file) → dry-run report; POST token → start the job."""
+    """Upload (GET/POST file) → start the dry-run job; POST token → start the import job."""
     if not _can_import(request):
         raise PermissionDenied
     if request.method == "POST" and "token" in request.POST:
@@ -87,39 +88,64 @@ def import_view(model_admin, request):
     upload = form.cleaned_data["file"]
     name = get_valid_filename(Path(upload.name).name) or "products"
     stored = default_storage.save(f"{UPLOAD_FOLDER}{uuid.uuid4().hex}/{name}", upload)
-    report, refusal = None, None
-    try:
-        with default_storage.open(stored, "rb") as handle:
-            report = import_file(handle, dry_run=True, user=request.user, filename=name)
-    except FileRefused as exc:
-        refusal = exc.message
-    except ImportRefused as exc:
-        report = exc.report
-    has_changes = report is not None and report.ok and (report.counts["create"] or report.counts["update"])
-    if not has_changes:
-        default_storage.delete(stored)
-    errors = report.errors() if report is not None else []
-    context = _context(
-        model_admin, request, _("Check the import of %(file)s") % {"file": name},
-        form=ImportForm(), filename=name, refusal=refusal, report=report,
-        errors=errors[:MAX_SHOWN_ERRORS], hidden_errors=max(0, len(errors) - MAX_SHOWN_ERRORS),
-        changes=_change_lines(report) if report is not None else [],
-        hidden_rows=max(0, len(report.rows) - MAX_SHOWN_ROWS) if report is not None else 0,
-        token=signing.dumps({"path": stored, "filename": name}, salt=SIGNING_SALT) if has_changes else "",
-    )
+    # A large file takes longer to check than a web request may last.
+    job = start_job("import_products", {"path": stored, "filename": name, "dry_run": True}, user=request.user)
+    return HttpResponseRedirect(reverse("admin:catalog_product_import_check", args=[job.pk]))
+
+
+def check_view(model_admin, request, job_id):
+    """The dry run's page: its progress bar while the job runs, then the review it stored."""
+    if not _can_import(request):
+        raise PermissionDenied
+    job = get_object_or_404(Job, pk=job_id, kind="import_products")
+    if not job.params.get("dry_run"):
+        raise Http404
+    name = job.params.get("filename") or ""
+    title = _("Check the import of %(file)s") % {"file": name}
+    context = _context(model_admin, request, title, form=ImportForm(), filename=name, job=job, token="",
+                       refusal=None, review=None, changes=[], errors=[])
+    if job.status in (Job.Status.QUEUED, Job.Status.RUNNING):
+        job_admin = model_admin.admin_site._registry[Job]
+        context.update(progress_bar=job_admin.progress_bar(job), job_media=job_admin.media)
+    elif job.status == Job.Status.FAILED:
+        context["refusal"] = job.error
+    else:
+        review = _stored_review(job)
+        stored = job.params["path"]
+        if review is None:
+            context["refusal"] = _("The result of the check is gone; upload the file again.")
+        elif review["importable"] and not default_storage.exists(stored):
+            context["refusal"] = _("The uploaded file is gone; upload it again.")
+        else:
+            importable = review["importable"]
+            context.update(
+                review=review, errors=review["errors"], changes=_change_lines(review["rows"]),
+                hidden_errors=max(0, review["error_count"] - len(review["errors"])),
+                hidden_rows=max(0, review["changed_rows"] - len(review["rows"])),
+                token=signing.dumps({"path": stored, "filename": name}, salt=SIGNING_SALT) if importable else "",
+            )
     return TemplateResponse(request, "admin/catalog/spreadsheets/dry_run.html", context)
 
 
-def _change_lines(report):
-    """One line per changed cell of the first rows: row, SKU, action, column, old, new."""
+def _stored_review(job):
+    if job.artifact is None or not job.artifact.file:
+        return None
+    try:
+        with job.artifact.file.open("rb") as handle:
+            return json.load(handle)
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def _change_lines(rows):
+    """One line per changed cell of the reviewed rows: row, SKU, action, column, old, new."""
     lines = []
-    for result in report.rows[:MAX_SHOWN_ROWS]:
-        if result.action == "error":
-            continue
-        for index, (header, old, new) in enumerate(result.changes or [("", "", "")]):
+    for result in rows:
+        for index, (header, old, new) in enumerate(result["changes"] or [("", "", "")]):
+            first = index == 0
             lines.append({
-                "row": result.row if index == 0 else "", "sku": result.sku if index == 0 else "",
-                "action": result.action if index == 0 else "", "column": header, "old": old, "new": new,
+                "row": result["row"] if first else "", "sku": result["sku"] if first else "",
+                "action": result["action"] if first else "", "column": header, "old": old, "new": new,
             })
     return lines
 
@@ -169,6 +195,8 @@ def install(model_admin):
         wrap = model_admin.admin_site.admin_view
         return [
             path("import/", wrap(lambda request: import_view(model_admin, request)), name="catalog_product_import"),
+            path("import/<int:job_id>/", wrap(lambda request, job_id: check_view(model_admin, request, job_id)),
+                 name="catalog_product_import_check"),
             path("export/", wrap(lambda request: export_view(model_admin, request)), name="catalog_product_export"),
         ] + original_urls()
 

@@ -34,6 +34,9 @@ from .reader import read_table
 Translation = Product._parler_meta.root_model
 CHUNK = 500
 APPLY_CHUNK = 500
+# What a review (the admin's dry-run page) lists; everything is counted.
+REVIEW_ROWS = 500
+REVIEW_ERRORS = 500
 COMMA_DECIMAL = re.compile(r"^-?\d+,\d+$")
 TRUE_WORDS = {"true", "yes", "1"}
 FALSE_WORDS = {"false", "no", "0"}
@@ -104,6 +107,25 @@ class Report:
             "ok": self.ok, "applied": self.applied, "counts": dict(self.counts),
             "products_created": self.products_created, "products_updated": self.products_updated,
             "errors": [{"row": r, "column": c, "message": m} for r, c, m in self.errors()],
+        }
+
+    def review(self):
+        """A dry run's findings as JSON-able data, for the admin to show: the
+        counts, the first errors, and every changed cell of the first changed
+        rows (``[header, now, after]``)."""
+        errors = self.errors()
+        changed = [result for result in self.rows if result.action != "error"]
+        return {
+            "format": self.format, "ok": self.ok, "summary": str(self.summary()), "counts": dict(self.counts),
+            "importable": bool(self.ok and (self.counts["create"] or self.counts["update"])),
+            "errors": [[row, column, str(message)] for row, column, message in errors[:REVIEW_ERRORS]],
+            "error_count": len(errors),
+            "rows": [
+                {"row": result.row, "sku": result.sku, "action": result.action,
+                 "changes": [[header, old, new] for header, old, new in result.changes]}
+                for result in changed[:REVIEW_ROWS]
+            ],
+            "changed_rows": len(changed),
         }
 
 

@@ -1,6 +1,6 @@
 """Job kinds of the product sheet: import an uploaded file, export the catalog."""
 
-import threading
+import json
 
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -11,47 +11,32 @@ from publishing.jobs import JobFailed, job_kind
 
 UPLOAD_FOLDER = "imports/"
 MAX_LOGGED_ERRORS = 200
-
-
-def _progress(ctx):
-    """ctx.progress that also works inside the import's transaction: on
-    PostgreSQL the figure is written from another thread (its own connection,
-    committed at once); SQLite has one writer, so the bar resumes after commit."""
-
-    def report(done, total, message=None):
-        if not connection.in_atomic_block:
-            ctx.progress(done, total, message)
-        elif connection.vendor != "sqlite":
-            def write():
-                try:
-                    ctx.progress(done, total, message)
-                finally:
-                    connection.close()
-
-            thread = threading.Thread(target=write)
-            thread.start()
-            thread.join()
-
-    return report
+CHECK_ARTIFACT_KIND = "import_check"
 
 
 @job_kind("import_products")
-def import_products(ctx, path, filename="", delete_after=True):
+def import_products(ctx, path, filename="", delete_after=True, dry_run=False):
     """Import a sheet stored at ``path`` (default storage): check every row,
     then apply all in one transaction. A file with errors fails the job (no
-    retry) with each error in the log, and changes nothing."""
+    retry) with each error in the log, and changes nothing.
+
+    With ``dry_run`` only the check runs, and its per-row review (what would
+    change, every error) is attached as a JSON artifact for the admin to
+    show; the file is kept for the real run when there is something to import."""
     from .importer import ImportRefused, import_file
     from .reader import FileRefused
 
     if not path.startswith(UPLOAD_FOLDER) or ".." in path or not default_storage.exists(path):
         raise JobFailed(_("The uploaded file %(path)s is gone; upload it again.") % {"path": path})
+    if dry_run:
+        return _check(ctx, path, filename)
     ctx.log(_("Importing %(file)s.") % {"file": filename or path})
     user = ctx.job.created_by
     try:
         with default_storage.open(path, "rb") as handle:
-            # SQLite shows progress only outside the transaction: check
-            # everything there first. Elsewhere the write phase reports it.
-            report = import_file(handle, user=user, progress=_progress(ctx), filename=filename,
+            # On SQLite everything is checked before the transaction, so a
+            # refused file never holds the single write lock.
+            report = import_file(handle, user=user, progress=ctx.progress, filename=filename,
                                  validate_first=connection.vendor == "sqlite")
     except FileRefused as exc:
         raise JobFailed(exc.message) from None
@@ -65,6 +50,37 @@ def import_products(ctx, path, filename="", delete_after=True):
         default_storage.delete(path)
     ctx.log(report.summary())
     return report.as_dict()
+
+
+def _check(ctx, path, filename):
+    """The dry run: the review as an artifact; the upload is deleted unless
+    there is something to import."""
+    from publishing.artifacts import content_hash, store_artifact
+
+    from .importer import ImportRefused, import_file
+    from .reader import FileRefused
+
+    ctx.log(_("Checking %(file)s.") % {"file": filename or path})
+    try:
+        with default_storage.open(path, "rb") as handle:
+            report = import_file(handle, dry_run=True, user=ctx.job.created_by, progress=ctx.progress,
+                                 filename=filename)
+    except FileRefused as exc:
+        default_storage.delete(path)
+        raise JobFailed(exc.message) from None
+    except ImportRefused as exc:
+        report = exc.report
+    review = report.review()
+    if not review["importable"]:
+        default_storage.delete(path)
+
+    def writer(handle):
+        handle.write(json.dumps(review, ensure_ascii=False).encode())
+
+    artifact = store_artifact(CHECK_ARTIFACT_KIND, content_hash(CHECK_ARTIFACT_KIND, ctx.job_id, ctx.attempt),
+                              writer, filename=f"check-{ctx.job_id}.json", subject=f"job {ctx.job_id}")
+    ctx.log(report.summary())
+    return artifact
 
 
 @job_kind("export_products")

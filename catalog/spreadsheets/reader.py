@@ -96,12 +96,24 @@ def _read_csv(data):
     except csv.Error as exc:
         raise FileRefused(_("The first row cannot be read: %(error)s") % {"error": exc}, row=1) from None
     table = Table("csv", [h.strip().lstrip("\ufeff") for h in headers])
+    # Trailing unnamed header cells are not counted: rows need not fill them.
+    width = max((index + 1 for index, header in enumerate(table.headers) if header), default=0)
     number = 1
     try:
         for cells in reader:
             number += 1
-            if any(cell.strip() for cell in cells):
-                table.rows.append((number, [restore(cell) for cell in cells]))
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) < width:
+                # A CSV row always carries every delimiter; a short one was cut
+                # or mis-quoted, and reading the missing cells as empty would
+                # clear those values. (XLSX leaves empty trailing cells out:
+                # there a missing cell is an empty one.)
+                table.errors.append((number, "", _(
+                    "Row %(row)d has %(cells)d cells, the header has %(columns)d: the row is not read. "
+                    "Check its delimiters and quotes.") % {"row": number, "cells": len(cells), "columns": width}))
+                continue
+            table.rows.append((number, [restore(cell) for cell in cells]))
     except csv.Error as exc:
         raise FileRefused(_("Row %(row)d cannot be read: %(error)s") % {"row": number + 1, "error": exc},
                           row=number + 1) from None

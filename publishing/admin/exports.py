@@ -1,19 +1,49 @@
 """Admin of marketplace exports: the artifact page shows each export's validation report.
 
 Extends the artifact admin of publishing.admin.jobs (same list, download and
-permissions) with the report columns and an action that rebuilds exports.
+permissions) with the report columns, an action that rebuilds exports and a
+page that starts a new one (channel, language, format), e.g. a channel's first.
 """
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from publishing.exports.registry import FORMATS
 from publishing.exports.report import reason_text
-from publishing.exports.service import ARTIFACT_KIND, ExportError, request_export
-from publishing.models import Artifact
+from publishing.exports.service import ARTIFACT_KIND, ExportError, request_export, resolve
+from publishing.models import Artifact, Channel
 
-from .jobs import ArtifactAdmin
+from .jobs import ArtifactAdmin, message_job_started
+
+# Starting an export starts a job: the roles that may start jobs may do it.
+START_PERMISSION = "publishing.add_job"
+
+
+class NewExportForm(forms.Form):
+    channel = forms.ModelChoiceField(
+        label=_("Channel"), queryset=Channel.objects.filter(is_active=True).prefetch_related("languages")
+        .order_by("code"),
+    )
+    locale = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    format = forms.ChoiceField(label=_("Format"), choices=[(code, fmt.label) for code, fmt in FORMATS.items()])
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            resolve(data["channel"], data["locale"], data["format"])
+        except ExportError as exc:
+            self.add_error("locale" if exc.code == "unknown_locale" else "format", str(exc))
+        return data
 
 
 class ExportArtifactAdmin(ArtifactAdmin):
@@ -22,6 +52,37 @@ class ExportArtifactAdmin(ArtifactAdmin):
     fields = ArtifactAdmin.fields + ("report_summary", "report_excluded")
     readonly_fields = fields
     actions = ("rebuild_exports",)
+    change_list_template = "admin/publishing/artifact/change_list.html"
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("new-export/", self.admin_site.admin_view(self.new_export_view), name="%s_%s_new_export" % info),
+        ] + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_start_export": request.user.has_perm(START_PERMISSION)}
+        return super().changelist_view(request, extra_context)
+
+    def new_export_view(self, request):
+        """Choose channel, language and format; the export is built by a job
+        whose page follows it. An export that exists already is rebuilt."""
+        if not (self.has_view_permission(request) and request.user.has_perm(START_PERMISSION)):
+            raise PermissionDenied
+        form = NewExportForm(request.POST or None, initial={"format": "google-xml"})
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            job = request_export(data["channel"], data["locale"], data["format"], user=request.user)
+            message_job_started(request, job)
+            return HttpResponseRedirect(reverse("admin:publishing_job_change", args=[job.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("New export"),
+            "form": form,
+            "channel_languages": {channel.code: channel.language_codes for channel in form.fields["channel"].queryset},
+        }
+        return TemplateResponse(request, "admin/publishing/artifact/new_export.html", context)
 
     def _meta(self, artifact):
         return artifact.meta or {}

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from publishing.jobs import jobs_waiting_for_a_worker, retry_job
+from publishing.jobs import jobs_waiting_for_a_worker, live_progress, retry_job
 from publishing.models import Artifact, Job
 
 LOG_TAIL_CHARS = 20_000
@@ -25,7 +25,7 @@ def job_state(job, with_log=False):
         "id": job.pk,
         "status": job.status,
         "status_display": str(job.get_status_display()),
-        "progress": job.progress,
+        "progress": live_progress(job),
         "attempts": job.attempts,
         "max_attempts": job.max_attempts,
         "heartbeat_at": job.heartbeat_at.isoformat() if job.heartbeat_at else None,
@@ -120,10 +120,11 @@ class JobAdmin(admin.ModelAdmin):
     @admin.display(description=_("progress"))
     def progress_bar(self, job):
         url = reverse("admin:publishing_job_progress", args=[job.pk])
+        progress = live_progress(job)
         return format_html(
             '<span class="job-progress" data-job-progress="{}" data-status="{}" data-url="{}">'
             '<progress value="{}" max="100"></progress> <span class="job-progress-label">{}%</span></span>',
-            job.pk, job.status, url, job.progress, job.progress,
+            job.pk, job.status, url, progress, progress,
         )
 
     @admin.display(description=_("attempts"))

@@ -9,7 +9,7 @@ import csv
 
 from lxml import etree
 
-from .offers import amount_of, extra_images, limited, money, offers_of, shipping_weight, valid_url
+from .offers import extra_images, limited, money, offers_of, sale_fields, shipping_weight, valid_url
 from .text import TextHandle
 
 G = "http://base.google.com/ns/1.0"
@@ -35,6 +35,9 @@ def google_problems(offer):
     problems = list(offer.problems)
     if len(offer.id) > ID_LIMIT:
         problems.append("id_too_long")
+    if offer.group_id and len(offer.group_id) > GROUP_LIMIT:
+        # Without item_group_id Google would take each variant for a product of its own.
+        problems.append("group_id_too_long")
     return problems
 
 
@@ -71,20 +74,14 @@ def google_item(offer, context, report):
         "product_type": offer.product_type,
         "shipping_weight": shipping_weight(offer),
     }
-    sale = offer.sale
-    if sale and sale.get("amount"):
-        amount = amount_of(sale["amount"])
-        if amount is not None and 0 < amount < offer.amount:
-            item["sale_price"] = money(amount, offer.currency)
-            if sale.get("from") and sale.get("until"):
-                item["sale_price_effective_date"] = f"{sale['from']}/{sale['until']}"
+    item.update(sale_fields(offer))
     if offer.gtin:
         item["gtin"] = offer.gtin
     if offer.mpn:
         item["mpn"] = offer.mpn
     if not offer.gtin and not (offer.mpn and offer.brand):
         item["identifier_exists"] = "no"
-    if offer.group_id and len(offer.group_id) <= GROUP_LIMIT:
+    if offer.group_id:
         item["item_group_id"] = offer.group_id
     for name in ("color", "size", "material", "pattern", "gender", "age_group"):
         if offer.attributes.get(name):

@@ -6,7 +6,7 @@ product keeps its id across marketplaces and languages.
 
 import csv
 
-from .offers import amount_of, extra_images, limited, money, offers_of, shipping_weight
+from .offers import extra_images, limited, money, offers_of, sale_fields, shipping_weight
 from .text import TextHandle
 
 ID_LIMIT = 100
@@ -41,8 +41,6 @@ def meta_problems(offer):
 def meta_row(offer, context, report):
     title, description = limited(offer, report, TITLE_LIMIT, DESCRIPTION_LIMIT)
     availability = AVAILABILITY.get(offer.availability, "out of stock")
-    if offer.status == "discontinued" and availability == "out of stock":
-        availability = "discontinued"
     row = {
         "id": offer.id,
         "title": title,
@@ -63,13 +61,7 @@ def meta_row(offer, context, report):
         "shipping_weight": shipping_weight(offer) or "",
         "status": "active",
     }
-    sale = offer.sale
-    if sale and sale.get("amount"):
-        amount = amount_of(sale["amount"])
-        if amount is not None and 0 < amount < offer.amount:
-            row["sale_price"] = money(amount, offer.currency)
-            if sale.get("from") and sale.get("until"):
-                row["sale_price_effective_date"] = f"{sale['from']}/{sale['until']}"
+    row.update(sale_fields(offer))
     for name in ("color", "size", "material", "pattern", "gender", "age_group"):
         row[name] = offer.attributes.get(name, "")
     return row

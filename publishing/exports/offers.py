@@ -6,10 +6,12 @@ validates against its own limits.
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
 
 from django.conf import settings
+from django.utils import timezone
 from stdnum import ean
 
 from .text import cut, one_line, plain_text
@@ -192,6 +194,10 @@ def _offer(document, variant, context, shared):
 
 def _problems(offer, price):
     """Reasons an offer cannot be sent to any marketplace."""
+    if offer.status == "discontinued":
+        # It can no longer be bought, and its page answers 410 or redirects
+        # to the replacement, which a marketplace flags as a broken link.
+        return ["discontinued"]
     problems = []
     if not price or price.get("amount") in (None, ""):
         problems.append("no_price")
@@ -240,6 +246,34 @@ def extra_images(offer, report, limit):
     if len(urls) > limit:
         report.warn("images_dropped")
     return urls[:limit]
+
+
+def _moment(value):
+    """ISO 8601 to the minute with the UTC offset, in the site's time zone
+    ("2026-12-01T00:00+02:00"), the way marketplaces read sale periods."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    moment = timezone.localtime(moment)
+    offset = moment.strftime("%z")
+    return f"{moment:%Y-%m-%dT%H:%M}{offset[:3]}:{offset[3:]}"
+
+
+def sale_fields(offer):
+    """``sale_price`` and ``sale_price_effective_date`` of an offer whose
+    dated price is below the regular one; {} otherwise."""
+    sale = offer.sale
+    amount = amount_of(sale.get("amount")) if sale and sale.get("amount") else None
+    if amount is None or not 0 < amount < offer.amount:
+        return {}
+    fields = {"sale_price": money(amount, offer.currency)}
+    start, end = _moment(sale.get("from") or ""), _moment(sale.get("until") or "")
+    if start and end:
+        fields["sale_price_effective_date"] = f"{start}/{end}"
+    return fields
 
 
 def shipping_weight(offer):

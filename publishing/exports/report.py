@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 MAX_LISTED = 2000
 
 REASONS = {
+    "discontinued": _("The product is discontinued; marketplaces only list what can be bought."),
     "no_price": _("No price in this channel."),
     "invalid_price": _("The price is not a positive amount."),
     "no_image": _("No image."),
@@ -21,6 +22,7 @@ REASONS = {
     "no_description": _("The description is empty."),
     "invalid_gtin": _("The GTIN is not valid (8, 12, 13 or 14 digits with a correct check digit)."),
     "id_too_long": _("The SKU is longer than the marketplace accepts as an item id."),
+    "group_id_too_long": _("The product's SKU is longer than the marketplace accepts as the variants' group id."),
     "no_identifier": _("Neither brand, GTIN nor MPN is known."),
 }
 

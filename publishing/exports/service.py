@@ -4,12 +4,20 @@ An export is cached as an Artifact keyed by the hash of everything that
 shapes it: the published documents (each snapshot's content hash), the
 format, the channel settings it uses and the export code itself. History is
 kept: every distinct content is its own Artifact row; pulls serve the latest.
+
+Each export remembers the feed position it was made from (``source_seq``).
+A publish or withdrawal moves the channel's feed past it and the export is
+stale: the scheduler's ``rebuild_stale_exports`` queues a rebuild of every
+such export, and a pull of a stale one is built at once when the catalog is
+small, else served as it is, marked stale, while the rebuild runs.
 """
 
 import time
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,10 +27,13 @@ from publishing.models import Artifact, Job
 from .offers import ExportContext
 from .registry import FORMATS, get_format
 from .report import ExportReport
-from .source import documents_digest, iter_documents, last_seq
+from .source import count_documents, documents_digest, iter_documents, last_seq
 
 ARTIFACT_KIND = "export"
 JOB_KIND = "export_channel"
+# A stale export of at most this many documents is rebuilt within the pull
+# (about a second per 2 000 documents), larger ones by the worker.
+PULL_BUILD_LIMIT = 5000
 
 
 class ExportError(ValueError):
@@ -142,14 +153,67 @@ def request_export(channel, locale, format_code, user=None):
     return start_job(JOB_KIND, {"channel": channel.code, "locale": locale, "format": format_code}, user=user)
 
 
+@dataclass(frozen=True)
+class Pull:
+    artifact: Artifact
+    stale: bool  # older than the channel's feed; a rebuild is queued
+
+
+def pull_build_limit():
+    return int(getattr(settings, "PIM_EXPORT_PULL_BUILD_LIMIT", PULL_BUILD_LIMIT))
+
+
 def export_for_pull(channel, locale, format_code):
-    """What a marketplace pull serves: the latest export, built now when
-    there is none; a stale one is served while a rebuild is queued."""
+    """What a marketplace pull serves. The latest export when it is current;
+    built now when there is none, or when it is stale and the channel × locale
+    has at most ``PIM_EXPORT_PULL_BUILD_LIMIT`` documents. A larger stale
+    export is served as it is (a marketplace would rather fetch yesterday's
+    file than time out) with ``stale`` set, while the worker rebuilds it."""
     resolve(channel, locale, format_code)
     artifact = latest_export(channel, locale, format_code)
     if artifact is None or not artifact.file or not artifact.file.storage.exists(artifact.file.name):
-        return build_export(channel, locale, format_code)
-    if is_stale(artifact, channel, locale):
+        return Pull(build_export(channel, locale, format_code), stale=False)
+    if not is_stale(artifact, channel, locale):
+        return Pull(artifact, stale=False)
+    if count_documents(channel, locale) <= pull_build_limit():
+        return Pull(build_export(channel, locale, format_code), stale=False)
+    request_export(channel, locale, format_code)
+    # A rebuild may have finished meanwhile (inline backends, a fast worker).
+    latest = latest_export(channel, locale, format_code) or artifact
+    return Pull(latest, stale=is_stale(latest, channel, locale))
+
+
+def stale_exports():
+    """(channel, locale, format) of every export whose latest file is older
+    than its channel's feed, on active channels, for locales they still publish."""
+    from publishing.models import Channel
+
+    scopes = (
+        Artifact.objects.filter(kind=ARTIFACT_KIND, channel__is_active=True)
+        .values_list("channel_id", "locale", "format").distinct().order_by()
+    )
+    scopes = list(scopes)
+    channels = Channel.objects.prefetch_related("languages").in_bulk({channel_id for channel_id, *_rest in scopes})
+    positions = {}
+    found = []
+    for channel_id, locale, format_code in sorted(scopes):
+        channel = channels[channel_id]
+        if locale not in channel.language_codes or get_format(format_code) is None:
+            continue
+        latest = latest_export(channel, locale, format_code)
+        if (channel_id, locale) not in positions:
+            positions[(channel_id, locale)] = last_seq(channel, locale)
+        if positions[(channel_id, locale)] > int((latest.meta or {}).get("source_seq") or 0):
+            found.append((channel, locale, format_code))
+    return found
+
+
+def rebuild_stale_exports():
+    """Queue a rebuild of every stale export (a scheduler duty); returns
+    ``{"queued": ["channel/locale/format", …]}``. An export already waiting
+    for the worker is not queued twice."""
+    queued = []
+    for channel, locale, format_code in stale_exports():
         request_export(channel, locale, format_code)
-        artifact = latest_export(channel, locale, format_code) or artifact
-    return artifact
+        queued.append(f"{channel.code}/{locale}/{format_code}")
+    return {"queued": queued}

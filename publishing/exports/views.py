@@ -4,6 +4,8 @@ Serves the latest export of that channel, locale and format (made by the
 worker or by ``export_channel``), built on demand when there is none. The
 token goes in ``Authorization: Token …`` or ``?token=``; it sees only its own
 channel. ETag is the export's content hash; If-None-Match answers 304.
+``X-PIM-Export-Stale: 1`` marks a file older than the channel's feed, served
+while the worker rebuilds it (``service.export_for_pull`` decides).
 """
 
 from django.http import FileResponse, HttpResponse
@@ -65,7 +67,11 @@ class ExportFileView(APIView):
             "The latest export of the channel in one locale and format: `google-xml`, `google-tsv`, "
             "`meta-csv`, `local-inventory`, `csv` or `xlsx`. Send the channel token as "
             "`Authorization: Token <token>` or `?token=<token>`. Built on demand when none exists yet. "
-            "`ETag` is the file's content hash; send it back as `If-None-Match` to get 304."
+            "`ETag` is the file's content hash; send it back as `If-None-Match` to get 304. "
+            "`Last-Modified` is when the file was made. When products were published or withdrawn "
+            "since, a small export is rebuilt before it is served; a large one is served as it is with "
+            "`X-PIM-Export-Stale: 1` while the worker rebuilds it (fetch again later); a current file "
+            "has `X-PIM-Export-Stale: 0`."
         ),
         tags=["Marketplace feeds"],
         parameters=[
@@ -97,9 +103,10 @@ class ExportFileView(APIView):
         if not channel_obj.is_active:
             raise ChannelInactive()
         try:
-            artifact = export_for_pull(channel_obj, locale, export_format)
+            pull = export_for_pull(channel_obj, locale, export_format)
         except ExportError as exc:
             raise NotFound(str(exc), code=exc.code) from None
+        artifact = pull.artifact
         record_pull(token)
         etag = f'"{artifact.content_hash}"'
         fmt = get_format(export_format)
@@ -115,6 +122,7 @@ class ExportFileView(APIView):
             response["Content-Length"] = str(artifact.size_bytes)
         response["ETag"] = etag
         response["Last-Modified"] = http_date(artifact.created_at.timestamp())
+        response["X-PIM-Export-Stale"] = "1" if pull.stale else "0"
         # Marketplaces revalidate with the ETag on every fetch.
         response["Cache-Control"] = "private, no-cache"
         return response

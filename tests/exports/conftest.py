@@ -1,21 +1,40 @@
 """Fixtures of the export tests: a marketplace channel with published products, and bulk snapshots."""
 
+import io
 from decimal import Decimal
+from itertools import count
 
 import pytest
+from PIL import Image
 from django.core.cache import cache
 from django.utils import timezone
 
-from catalog.models import Attribute, Price
+from catalog.images import ingest_image
+from catalog.models import Attribute, Price, ProductImage
 from publishing.models import Channel, ChannelToken, ProductSnapshot
 from publishing.sequencing import stamp_pending
 from publishing.services import publish_channel
 from tests.factories import (
     make_attribute, make_brand, make_category, make_option, make_product, make_store, make_variant,
 )
-from tests.publishing.helpers import make_channel, make_image
+from tests.publishing.helpers import make_channel
 
 GTIN = "4006381333931"
+_colours = count(1)
+
+
+def make_image(product, role=ProductImage.Role.MAIN, variant=None):
+    """A real picture in storage (a colour of its own, so a file of its own),
+    so the links a feed sends can be checked to resolve."""
+    shade = next(_colours)
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (shade % 256, shade // 256 % 256, 90)).save(out, "PNG")
+    image = ProductImage(product=product, variant=variant, image_file=ingest_image(out.getvalue(), renditions=False),
+                         role=role)
+    image.set_current_language("en")
+    image.alt = product.sku
+    image.save()
+    return image
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +54,8 @@ def channel(db):
 
 @pytest.fixture
 def catalog(channel):
-    """A drill (GTIN, two stores), a T-shirt with colour × size variants, a product without a price."""
+    """A drill (GTIN, two stores), a T-shirt with colour × size variants, a product without a price,
+    and a discontinued drill replaced by the current one (its page redirects there)."""
     tools = make_category("tools", names={"en": "Tools", "fi": "Työkalut"})
     tools.google_product_category = "1167"
     tools.save()
@@ -68,12 +88,17 @@ def catalog(channel):
     broken = make_product("NOPRICE-1", names={"en": "Mystery box", "fi": "Yllätyslaatikko"}, brand=brand)
     make_image(broken)
 
+    old = make_product("OLD-DRILL-1", names={"en": "Corded drill", "fi": "Verkkoporakone"}, brand=brand,
+                       categories=[drills], price="59.90", stock={kamppi: 2}, mpn="ND-10",
+                       status="discontinued", replacement=drill)
+    make_image(old)
+
     publish_channel(channel)
     # The web channel serves the product pages the feed links to.
     web = make_channel("web", languages=("en", "fi"), price_list=channel.price_list, requires_complete=False)
     publish_channel(web)
     stamp_pending()
-    return {"drill": drill, "shirt": shirt, "broken": broken, "stores": (kamppi, itis)}
+    return {"drill": drill, "shirt": shirt, "broken": broken, "old": old, "stores": (kamppi, itis)}
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """Delivery of exports: /feeds/ pulls with tokens and ETags, the export_channel command, the job."""
 
 import io
+import os
+import stat
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -79,8 +81,8 @@ def test_unknown_format_or_locale_is_404_json(channel, token):
 
 
 def test_pull_follows_publishing(channel, catalog, token):
-    """A pull after a publish serves a new file (the stale one is rebuilt by a
-    job; jobs run inline in tests); withdrawn products disappear."""
+    """A pull after a publish serves a new file (a small stale export is
+    rebuilt within the pull); withdrawn products disappear."""
     client = Client(HTTP_AUTHORIZATION=f"Token {token}")
     first = client.get(URL.format(locale="en", format="google-xml"))
     assert "DRILL-1" in item_ids(b"".join(first.streaming_content))
@@ -90,7 +92,7 @@ def test_pull_follows_publishing(channel, catalog, token):
     second = client.get(URL.format(locale="en", format="google-xml"), HTTP_IF_NONE_MATCH=first["ETag"])
     assert second.status_code == 200 and second["ETag"] != first["ETag"]
     assert "DRILL-1" not in item_ids(b"".join(second.streaming_content))
-    assert Job.objects.filter(kind="export_channel", status=Job.Status.SUCCEEDED).count() == 1
+    assert second["X-PIM-Export-Stale"] == "0"
     # history: both files are kept
     assert Artifact.objects.filter(kind="export", locale="en", format="google-xml").count() == 2
 
@@ -121,13 +123,35 @@ def test_export_channel_command_writes_and_stores(channel, catalog, token, tmp_p
     call_command("export_channel", "--channel", "gmc", "--format", "google-xml", "--locale", "fi",
                  "--output", str(output), stdout=out)
     assert item_ids(output.read_bytes()) == {"DRILL-1", "SHIRT-1-RED-M", "SHIRT-1-BLUE-M"}
-    assert "3 items, 1 left out" in out.getvalue() and "NOPRICE-1: No price in this channel." in out.getvalue()
+    assert "3 items, 2 left out" in out.getvalue() and "NOPRICE-1: No price in this channel." in out.getvalue()
+    assert "OLD-DRILL-1: The product is discontinued" in out.getvalue()
     assert list(output.parent.iterdir()) == [output]  # no temporary file left behind
     # the /feeds/ pull serves the very same file
     artifact = Artifact.objects.get(kind="export", locale="fi", format="google-xml")
     pulled = Client().get(URL.format(locale="fi", format="google-xml"), {"token": token})
     assert pulled["ETag"] == f'"{artifact.content_hash}"'
     assert b"".join(pulled.streaming_content) == output.read_bytes()
+
+
+def test_export_channel_output_has_a_normal_files_mode(channel, catalog, tmp_path):
+    output = tmp_path / "feed.tsv"
+    previous = os.umask(0o022)
+    try:
+        call_command("export_channel", "--channel", "gmc", "--format", "google-tsv", "--locale", "en",
+                     "--output", str(output), stdout=io.StringIO())
+        assert stat.S_IMODE(output.stat().st_mode) == 0o644
+        os.umask(0o077)  # a stricter umask is respected
+        fresh = tmp_path / "private.tsv"
+        call_command("export_channel", "--channel", "gmc", "--format", "google-tsv", "--locale", "en",
+                     "--output", str(fresh), stdout=io.StringIO())
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+        # rewriting a file keeps the mode it was given
+        output.chmod(0o640)
+        call_command("export_channel", "--channel", "gmc", "--format", "google-tsv", "--locale", "fi",
+                     "--output", str(output), stdout=io.StringIO())
+        assert stat.S_IMODE(output.stat().st_mode) == 0o640
+    finally:
+        os.umask(previous)
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -172,7 +196,7 @@ def test_job_kind_builds_and_attaches_the_artifact(channel, catalog):
     job = start_job("export_channel", {"channel": "gmc", "locale": "en", "format": "meta-csv"})
     assert job.status == Job.Status.SUCCEEDED and job.progress == 100
     assert job.artifact.format == "meta-csv" and job.artifact.meta["items"] == 3
-    assert "3 items written, 1 left out" in job.log
+    assert "3 items written, 2 left out" in job.log
 
     failed = start_job("export_channel", {"channel": "gmc", "locale": "en", "format": "pdf"})
     assert failed.status == Job.Status.FAILED and failed.attempts == 1

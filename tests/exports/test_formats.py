@@ -3,6 +3,7 @@
 import csv
 import io
 
+import pytest
 from openpyxl import load_workbook
 
 from catalog.models import Stock
@@ -55,7 +56,14 @@ def test_local_inventory_quantities_equal_stock(channel, catalog):
     assert {code: int(row["quantity"]) for code, row in drill.items()} == stock == {"kamppi": 4, "itis": 0}
     assert drill["kamppi"]["availability"] == "in_stock" and drill["itis"]["availability"] == "out_of_stock"
     assert drill["kamppi"]["price"] == "129.90 EUR"
-    assert not any(row["id"] == "NOPRICE-1" for row in rows)
+    assert not any(row["id"] in ("NOPRICE-1", "OLD-DRILL-1") for row in rows)
+
+
+@pytest.mark.parametrize("fmt", ["google-xml", "google-tsv", "meta-csv", "local-inventory"])
+def test_discontinued_products_stay_out_of_marketplace_feeds(channel, catalog, fmt):
+    artifact = build_export(channel, "en", fmt)
+    assert b"OLD-DRILL-1" not in read_bytes(artifact)
+    assert {"sku": "OLD-DRILL-1", "id": "OLD-DRILL-1", "reasons": ["discontinued"]} in artifact.meta["excluded"]
 
 
 def test_channel_csv_is_the_channels_view(channel, catalog):
@@ -72,7 +80,8 @@ def test_channel_csv_is_the_channels_view(channel, catalog):
     assert by_sku["SHIRT-1-BLUE-M"]["Päätuotteen SKU"] == "SHIRT-1"
     assert by_sku["SHIRT-1-BLUE-M"]["Hinta"] == "21.50"
     assert by_sku["SHIRT-1-BLUE-M"]["color"] == "Sininen"
-    assert set(by_sku) == {"DRILL-1", "SHIRT-1", "SHIRT-1-RED-M", "SHIRT-1-BLUE-M", "NOPRICE-1"}
+    # A reseller's price list is the channel's whole view, discontinued products included.
+    assert set(by_sku) == {"DRILL-1", "SHIRT-1", "SHIRT-1-RED-M", "SHIRT-1-BLUE-M", "NOPRICE-1", "OLD-DRILL-1"}
 
 
 def test_spreadsheets_neutralise_formulas(channel):

@@ -308,3 +308,35 @@ def test_orphan_check_tolerates_task_ids_of_another_backend(settings):
     job = Job.objects.create(kind="infra_ok", task_id="not-a-uuid")
     Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=1))
     assert recover_stale_jobs() == {"requeued": [job.pk], "failed": []}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_from_inside_the_kinds_own_transaction_is_seen_and_keeps_the_job_alive():
+    """A kind that runs in one transaction (an import) reports progress that
+    another connection sees at once, and that counts as a heartbeat."""
+    from django.db import transaction
+
+    from publishing.jobs import JobContext, live_progress
+
+    long_ago = timezone.now() - timedelta(minutes=10)
+    job = Job.objects.create(kind="infra_ok", status=Job.Status.RUNNING, attempts=1, started_at=long_ago,
+                             heartbeat_at=long_ago)
+    context = JobContext(job)
+    seen = []
+
+    def look():
+        try:
+            seen.append(live_progress(Job.objects.get(pk=job.pk)))
+            seen.append(recover_stale_jobs())
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        context.progress(2, 5)
+        poll = threading.Thread(target=look)
+        poll.start()
+        poll.join()
+    assert seen == [40, {"requeued": [], "failed": []}]
+    # a later attempt does not inherit the figure
+    Job.objects.filter(pk=job.pk).update(attempts=2, progress=0)
+    assert live_progress(Job.objects.get(pk=job.pk)) == 0

@@ -89,6 +89,7 @@ def test_the_project_duties_are_declared():
         "publishing.feed.webhooks.deliver_due": 30,
         "publishing.jobs.recover_stale_jobs": 60,
         "catalog.history.prune_by_settings": 86400,
+        "publishing.exports.service.rebuild_stale_exports": 60,
     }
 
 

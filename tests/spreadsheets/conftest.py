@@ -5,6 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
+
 from catalog.models import Attribute, Price, Stock
 from tests.factories import (
     make_attribute, make_brand, make_category, make_family, make_option, make_price_list, make_product,
@@ -15,6 +17,15 @@ NAMES = {
     "en": "Cordless drill", "fi": "Akkuporakone", "hu": "Őrült fúró", "ru": "Аккумуляторная дрель",
     "bg": "Акумулаторна бормашина",
 }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Parler's translation cache outlives each test's rollback, and SQLite
+    # hands the next test the same product ids.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

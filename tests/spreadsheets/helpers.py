@@ -5,7 +5,7 @@ import io
 
 from openpyxl import load_workbook
 
-from catalog.models import Product
+from catalog.models import Product, Variant
 
 
 def export_bytes(format):
@@ -48,14 +48,30 @@ def run_import(data, dry_run=False, validate_first=True):
 
 
 def state():
-    """Everything the sheet can change, plus versions, as comparable data."""
+    """Everything the sheet can change, plus each product's version (the
+    last item of its "row") and its variants' positions, as comparable data."""
+    snapshot = content()
+    versions = dict(Product.objects.values_list("sku", "version"))
+    positions = Variant.objects.order_by("sku").values_list("product__sku", "sku", "position")
+    for sku, product in snapshot.items():
+        product["row"] = (*product["row"], versions[sku])
+        product["positions"] = [(variant, position) for owner, variant, position in positions if owner == sku]
+    return snapshot
+
+
+def content():
+    """What the sheet carries, by codes and SKUs only (no row ids, no
+    versions), so a catalog rebuilt from a sheet compares equal to the one
+    it was exported from."""
     products = {}
-    for product in Product.objects.prefetch_related(
-        "translations", "categories", "attribute_values__options", "attribute_values__attribute",
-        "variants__axis_values", "prices", "stock",
+    for product in Product.objects.select_related("brand", "family").prefetch_related(
+        "translations", "categories", "attribute_values__attribute", "attribute_values__option",
+        "attribute_values__options", "variants__axis_values", "prices__price_list", "prices__variant",
+        "stock__store", "stock__variant",
     ).order_by("sku"):
         products[product.sku] = {
-            "row": (product.gtin, product.mpn, product.brand_id, product.family_id, product.status, product.version),
+            "row": (product.gtin, product.mpn, product.brand.code if product.brand else None,
+                    product.family.code if product.family else None, product.status),
             "translations": sorted(
                 (t.language_code, t.name, t.slug, t.short_description, t.description, t.marketing_claims)
                 for t in product.translations.all()
@@ -63,15 +79,16 @@ def state():
             "categories": sorted(c.code for c in product.categories.all()),
             "values": sorted(
                 (v.attribute.code, v.language_code, v.value_text, str(v.value_number), v.value_bool,
-                 str(v.value_date), v.option_id, tuple(sorted(o.pk for o in v.options.all())))
+                 str(v.value_date), v.option.code if v.option else None, tuple(sorted(o.code for o in v.options.all())))
                 for v in product.attribute_values.all()
             ),
-            "variants": sorted(
-                (v.sku, v.gtin, v.position, tuple(sorted(o.pk for o in v.axis_values.all())))
-                for v in product.variants.all()
-            ),
-            "prices": sorted((p.price_list_id, p.variant_id or 0, str(p.amount), str(p.valid_from))
-                             for p in product.prices.all()),
-            "stock": sorted((s.store_id, s.variant_id or 0, s.quantity) for s in product.stock.all()),
+            # In their order; the sheet carries the order, not the numbers.
+            "variants": [
+                (v.sku, v.gtin, tuple(sorted(o.code for o in v.axis_values.all())))
+                for v in sorted(product.variants.all(), key=lambda v: (v.position, v.sku))
+            ],
+            "prices": sorted((p.price_list.code, p.variant.sku if p.variant else "", str(p.amount),
+                              str(p.valid_from)) for p in product.prices.all()),
+            "stock": sorted((s.store.code, s.variant.sku if s.variant else "", s.quantity) for s in product.stock.all()),
         }
     return products

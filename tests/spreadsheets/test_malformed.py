@@ -112,6 +112,41 @@ def test_duplicate_columns_and_values_without_header(catalog):
     assert (1, "name[en]", "The column 'name[en]' is there twice.") in errors
 
 
+@pytest.mark.parametrize("validate_first", [True, False])
+def test_short_csv_row_is_refused_not_read_as_empty_cells(catalog, validate_first):
+    header = "sku,name[fi],price:retail,price:reseller"
+    data = f"{header}\r\nSHIRT-1,Paita,,\r\nDRILL-1,Pora\r\n".encode()
+    errors = refused(data, validate_first=validate_first)
+    assert errors == [(3, "", "Row 3 has 2 cells, the header has 4: the row is not read. "
+                              "Check its delimiters and quotes.")]
+    # the same with Excel's semicolons, and a dry run says so too
+    with pytest.raises(ImportRefused) as caught:
+        run_import(data.replace(b",", b";"), dry_run=True)
+    assert caught.value.report.errors() == errors
+
+
+def test_trailing_unnamed_header_cells_need_no_cells(catalog):
+    # "sku,name[fi],," as some programs save it: the rows may stop after name[fi]
+    report = run_import(b"sku,name[fi],,\r\nDRILL-1,Pora\r\n")
+    assert report.ok and report.counts["update"] == 1
+
+
+def test_xlsx_row_without_trailing_cells_reads_them_as_empty(catalog):
+    """XLSX stores no empty cells, so a row that stops early is a row whose
+    last cells were left empty: those values are cleared, as an empty CSV
+    cell would clear them."""
+    from catalog.models import Price
+
+    workbook = Workbook()
+    workbook.active.append(["sku", "name[fi]", "price:retail", "price:reseller"])
+    workbook.active.append(["DRILL-1", "Pora"])
+    out = io.BytesIO()
+    workbook.save(out)
+    report = run_import(out.getvalue())
+    assert report.ok and report.counts["update"] == 1
+    assert not Price.objects.filter(product__sku="DRILL-1", variant=None).exists()
+
+
 def test_xlsx_formula_cells_are_refused(catalog):
     workbook = Workbook()
     sheet = workbook.active

@@ -20,12 +20,24 @@ from publishing.exports.service import ExportError, build_export
 from ._channels import channel_by_code
 
 
+def _file_mode(output):
+    """The mode a plain ``open(output, "w")`` would give: an existing file's
+    own, else 0666 less the umask (mkstemp makes its files 0600)."""
+    try:
+        return output.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomically(artifact, output):
     folder = output.parent
     if not folder.is_dir():
         raise CommandError(_("Output folder does not exist: %(folder)s") % {"folder": folder})
     descriptor, temp_path = tempfile.mkstemp(prefix=f".{output.name}.", dir=folder)
     try:
+        os.fchmod(descriptor, _file_mode(output))
         with os.fdopen(descriptor, "wb") as target, artifact.file.open("rb") as source:
             shutil.copyfileobj(source, target)
         os.replace(temp_path, output)
