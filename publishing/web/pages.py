@@ -11,12 +11,13 @@ import threading
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.db.models import Count, Max
 
 from publishing.models import Channel, ChannelSequence, ProductSnapshot
+from publishing.page_paths import retired_sku
 
 WEB_CHANNEL = getattr(settings, "PIM_WEB_CHANNEL", "web")
 
@@ -52,14 +53,6 @@ def live(channel, locale=None):
     if locale is not None:
         queryset = queryset.filter(locale=locale)
     return queryset
-
-
-def slug_of(document):
-    """The document's slug, or the last path segment of its URL."""
-    if document.get("slug"):
-        return document["slug"]
-    url = document.get("url") or ""
-    return unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]) if url else ""
 
 
 def page_path(locale, slug):
@@ -129,14 +122,15 @@ def find_by_slug(channel, locale, slug):
 def find_moved(channel, locale, slug):
     """Where an unknown slug went: the same product in ``locale``.
 
-    No slug history is stored, so two lookups stand in for it: the SKU
-    (/{lang}/p/{sku}/ is a stable address) and the product's slug in another
-    published language (a visitor who edits the language in the URL).
-    Returns the live snapshot in ``locale`` or None.
+    In this order: the product whose page had this slug before a rename (the
+    core's slug history), the SKU (/{lang}/p/{sku}/ is a stable address) and
+    the product's slug in another published language (a visitor who edits
+    the language in the URL). Returns the live snapshot in ``locale`` or None.
     """
-    snapshot = live(channel, locale).filter(sku=slug).first()
-    if snapshot is not None:
-        return snapshot
+    for sku in (retired_sku(channel, locale, slug), slug):
+        snapshot = live(channel, locale).filter(sku=sku).first() if sku else None
+        if snapshot is not None:
+            return snapshot
     languages = channel_languages(channel)
     urls = [document_url(lang, slug) for lang in languages]
     sku = live(channel).filter(document__url__in=urls).values_list("sku", flat=True).first()

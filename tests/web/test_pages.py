@@ -123,11 +123,10 @@ def test_sku_and_other_language_slug_redirect_permanently(client, drill):
     assert response["Location"] == path("hu", NAMES["hu"][1])
 
 
-def test_changed_slug_redirects_from_the_old_one(client, web, drill):
-    # the product was renamed; /en/p/DR-1/ stays its stable address and the old
-    # slug's page is gone, so the SKU lookup carries visitors to the new slug
+def test_sku_address_follows_a_changed_slug(client, web, drill):
+    # /en/p/DR-1/ stays a stable address whatever the slug (the old slug's
+    # redirect is recorded by a real publish: tests/web/test_moved_pages.py)
     store(web, make_document("DR-1", "en", "Cordless drill Pro", "cordless-drill-pro", price="129.00"))
-    assert client.get(path("en", "cordless-drill")).status_code in (301, 404)
     response = client.get("/en/p/DR-1/")
     assert response.status_code == 301 and response["Location"] == path("en", "cordless-drill-pro")
 
