@@ -92,9 +92,12 @@ _cache = {}
 _cache_lock = threading.Lock()
 
 
-def _cached(kind, channel, locale, build, current=None):
-    """``build()`` once per channel state (``current``: a stamp the caller already read)."""
-    key = (kind, channel.pk, locale)
+def cached(kind, channel, scope, build, current=None):
+    """``build()`` once per channel state and ``scope`` (e.g. a locale).
+
+    ``current`` is a stamp the caller already read (saves the query).
+    """
+    key = (kind, channel.pk, scope)
     current = current if current is not None else stamp(channel)
     cached = _cache.get(key)
     if cached and cached[0] == current:
@@ -113,7 +116,7 @@ def url_map(channel, locale):
     Documents carry no indexed slug column, so the URLs are read once per
     channel state instead of searching the JSON on every page view.
     """
-    return _cached("urls", channel, locale, lambda: dict(live(channel, locale).values_list("document__url", "sku")))
+    return cached("urls", channel, locale, lambda: dict(live(channel, locale).values_list("document__url", "sku")))
 
 
 def find_by_slug(channel, locale, slug):
@@ -219,7 +222,7 @@ def index(channel, locale, current=None):
         documents = live(channel, locale).order_by("sku").values_list("document", flat=True)
         return [_entry(doc, locale) for doc in documents if not doc.get("deleted") and not is_discontinued(doc)]
 
-    return _cached("entries", channel, locale, build, current)
+    return cached("entries", channel, locale, build, current)
 
 
 def category_languages(channel, current=None):
@@ -239,16 +242,18 @@ def category_languages(channel, current=None):
                     found.setdefault(category["code"], set()).add(locale)
         return found
 
-    return _cached("category-languages", channel, None, build, current)
+    return cached("category-languages", channel, None, build, current)
 
 
-def last_change(channel, locale, current=None):
-    """When the locale's pages last changed (a publish or a withdrawal), cached like the index."""
+def last_change(channel, locale=None, current=None):
+    """When the locale's pages (without one: any page) last changed, by a
+    publish or a withdrawal; cached like the index."""
     def build():
         stamped = ProductSnapshot.objects.filter(channel=channel, seq__isnull=False).order_by()
         return dict(stamped.values_list("locale").annotate(top=Max("updated_at")))
 
-    return _cached("changed", channel, None, build, current).get(locale)
+    changes = cached("changed", channel, None, build, current)
+    return changes.get(locale) if locale else max(changes.values(), default=None)
 
 
 def clear_cache():
