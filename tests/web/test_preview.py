@@ -39,3 +39,23 @@ def test_editor_preview_renders_the_built_document_noindex(client, draft):
     assert tree.xpath('//link[@rel="canonical"]') == []
     assert "no-store" in response["Cache-Control"]
     assert client.get("/hu/preview/NOPE/").status_code == 404
+
+
+def test_admin_product_form_links_to_the_preview_in_every_web_language(client, draft, web):
+    editor = User.objects.create_user("viewer", is_staff=True)
+    editor.user_permissions.add(Permission.objects.get(codename="view_product", content_type__app_label="catalog"))
+    client.force_login(editor)
+    form = client.get(f"/admin/catalog/product/{draft.pk}/change/")
+    assert form.status_code == 200
+    links = {a.get("data-lang"): a.get("href")
+             for a in html.fromstring(form.content.decode()).xpath('//a[@class="preview-link"]')}
+    assert links == {code: f"/{code}/preview/DRAFT-1/" for code in ("en", "fi", "hu", "ru", "bg")}
+    for code in ("en", "hu"):
+        page = client.get(links[code])
+        assert page.status_code == 200
+        tree = html.fromstring(page.content.decode())
+        assert tree.get("lang") == code
+        assert tree.xpath('//meta[@name="robots"]/@content') == ["noindex"]
+        assert "noindex" in page["X-Robots-Tag"]
+    assert html.fromstring(client.get(links["hu"]).content.decode()).xpath("//h1")[0].text_content().strip() == \
+        "Titkos fúró Ő"
