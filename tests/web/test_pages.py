@@ -4,7 +4,11 @@ import json
 from urllib.parse import quote
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from lxml import html
+
+from publishing.web import pages
 
 from .conftest import NAMES, make_document, page_url, store, tombstone
 
@@ -172,3 +176,39 @@ def test_variant_picker_and_from_price(client, web):
     assert "Out of stock" in options[1].text_content()
     assert tree.xpath('//p[@class="price"]')[0].text_content().startswith("from")
     assert json_ld(tree)["offers"]["price"] == "9.90"
+
+
+def test_only_the_first_image_loads_eagerly(client, web):
+    doc = make_document("G-1", "en", "Gallery drill", "gallery-drill")
+    doc["images"] = [dict(doc["images"][0], url=f"http://media.test/media/g{i}.jpg", alt=f"View {i}")
+                     for i in range(3)]
+    store(web, doc)
+    tree = parse(client.get(path("en", "gallery-drill")))
+    main = tree.xpath('//figure[@class="main-image"]/img')
+    assert len(main) == 1 and main[0].get("loading") is None
+    thumbnails = tree.xpath('//ul[@class="thumbnails"]//img')
+    assert [img.get("alt") for img in thumbnails] == ["View 1", "View 2"]
+    assert all(img.get("loading") == "lazy" for img in thumbnails)
+    # listing cards lie below the fold of a long page: lazy as well
+    cards = parse(client.get("/en/c/drills/")).xpath('//li[@class="card"]//img')
+    assert cards and all(img.get("loading") == "lazy" for img in cards)
+
+
+def test_product_page_query_count_is_flat(client, web):
+    def queries(count):
+        for i in range(count):
+            for lang in ("en", "hu", "ru"):
+                store(web, make_document(f"N-{count}-{i}", lang, f"Drill {i}", f"drill-{count}-{i}-{lang}"))
+        pages.clear_cache()
+        counts = []
+        for _first_then_cached in range(2):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(path("hu", f"drill-{count}-0-hu")).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    few = queries(3)
+    many = queries(40)
+    # channel, languages, feed counter, (the URL map after a publish,) the
+    # snapshot, its languages' versions, their documents
+    assert few == many == [7, 6]

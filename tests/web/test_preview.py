@@ -4,20 +4,39 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from lxml import html
 
-from tests.factories import make_product
+from catalog.models import Product
+from publishing.sequencing import stamp_pending
+from publishing.services import publish_channel
+from tests.publishing.helpers import make_complete_product
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.web.urls")]
 
 
 @pytest.fixture
 def draft(web):
-    return make_product(sku="DRAFT-1", names={"en": "Secret drill", "hu": "Titkos fúró Ő"}, price="49.00")
+    return make_complete_product(sku="DRAFT-1", names={"en": "Secret drill", "hu": "Titkos fúró Ő"}, price="49.00")
 
 
-def test_draft_is_404_to_the_public(client, draft):
+def test_draft_is_404_to_the_public(client, web, draft):
+    # a real publish of a channel that requires approval: the approved product
+    # goes out, the draft (complete, but not reviewed) is held back
+    web.requires_approval = True
+    web.save()
+    draft.review_state = Product.ReviewState.DRAFT
+    draft.save()
+    approved = make_complete_product(sku="PUB-1", names={"en": "Public drill", "hu": "Nyilvános fúró"})
+    summary = publish_channel(web)
+    stamp_pending()
+    assert (summary["held"], summary["published"]) == (1, 1)
+    assert "approval" in summary["refusals"]["DRAFT-1"]
+    assert client.get(f"/en/p/public-drill-{approved.sku.lower()}/").status_code == 200
+
     assert client.get("/en/p/secret-drill-draft-1/").status_code == 404
     assert client.get("/en/p/DRAFT-1/").status_code == 404
-    assert client.get("/en/search/", {"q": "secret"}).content.count(b"Secret drill") == 0
+    assert client.get("/en/search/", {"q": "drill"}).content.count(b"Secret drill") == 0
+    assert b"Public drill" in client.get("/en/search/", {"q": "drill"}).content
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "public-drill" in sitemap and "secret-drill" not in sitemap
 
 
 def test_preview_needs_login_and_permission(client, draft):
