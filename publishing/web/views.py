@@ -152,7 +152,8 @@ def category(request, lang, channel, languages, path):
 @localized
 def search(request, lang, channel, languages):
     query = request.GET.get("q", "").strip()
-    found = pages.sort(pages.search(pages.index(channel, lang), query), request.GET.get("sort", "name"), lang) if query else []
+    found = pages.search(pages.index(channel, lang), query) if query else []
+    found = pages.sort(found, request.GET.get("sort", "name"), lang)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     # switching language repeats the search there
     suffix = f"?{urlencode({'q': query})}" if query else ""
