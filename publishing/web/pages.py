@@ -245,15 +245,14 @@ def category_languages(channel, current=None):
     return cached("category-languages", channel, None, build, current)
 
 
-def last_change(channel, locale=None, current=None):
-    """When the locale's pages (without one: any page) last changed, by a
-    publish or a withdrawal; cached like the index."""
+def last_change(channel, current=None):
+    """When a page of the channel last changed (a publish or a withdrawal in
+    any language: listings link the other languages too); cached like the index."""
     def build():
-        stamped = ProductSnapshot.objects.filter(channel=channel, seq__isnull=False).order_by()
-        return dict(stamped.values_list("locale").annotate(top=Max("updated_at")))
+        stamped = ProductSnapshot.objects.filter(channel=channel, seq__isnull=False)
+        return stamped.aggregate(top=Max("updated_at"))["top"]
 
-    changes = cached("changed", channel, None, build, current)
-    return changes.get(locale) if locale else max(changes.values(), default=None)
+    return cached("changed", channel, None, build, current)
 
 
 def clear_cache():

@@ -136,7 +136,7 @@ def _respond(request, channel, languages, number, current, render_xml):
             response["Content-Encoding"] = "gzip"
         return response
 
-    response = conditional.respond(request, etag=tag, last_modified=pages.last_change(channel, current=current),
+    response = conditional.respond(request, etag=tag, last_modified=pages.last_change(channel, current),
                                    max_age=MAX_AGE, render=render)
     patch_vary_headers(response, ("Accept-Encoding",))
     return response

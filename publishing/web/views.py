@@ -69,7 +69,7 @@ def _listing_response(request, lang, channel, languages, kind, render_page):
     return conditional.respond(
         request,
         etag=conditional.etag(kind, lang, languages, current, request.get_full_path()),
-        last_modified=pages.last_change(channel, lang, current),
+        last_modified=pages.last_change(channel, current),
         max_age=LISTING_MAX_AGE,
         render=lambda: render_page(current),
     )
