@@ -99,9 +99,9 @@ def cached(kind, channel, scope, build, current=None):
     """
     key = (kind, channel.pk, scope)
     current = current if current is not None else stamp(channel)
-    cached = _cache.get(key)
-    if cached and cached[0] == current:
-        return cached[1]
+    entry = _cache.get(key)
+    if entry and entry[0] == current:
+        return entry[1]
     value = build()
     with _cache_lock:
         _cache[key] = (current, value)
