@@ -101,11 +101,24 @@ def plan(channel, languages, current=None):
     return pages.cached("sitemap-plan", channel, (tuple(languages), limit_urls, limit_bytes), build, current)
 
 
+def _in_part(key, start, end):
+    """Whether a page (sku, position) read by the part's sku range belongs to it.
+
+    The range itself is the database's order; only the boundary skus are
+    compared here, by equality, so a collation unlike Python's cannot move
+    a page into the wrong part.
+    """
+    sku, position = key
+    if sku == start[0] and position < start[1]:
+        return False
+    return end is None or sku != end[0] or position < end[1]
+
+
 def _urlset(channel, languages, the_plan, number):
     start, end = the_plan.bounds(number)
     groups = _groups(channel, languages, first_sku=start[0], last_sku=end[0] if end else None)
     body = [URLSET_HEAD]
-    body += [element for key, element in _entries(groups) if key >= start and (end is None or key < end)]
+    body += [element for key, element in _entries(groups) if _in_part(key, start, end)]
     body.append(URLSET_TAIL)
     return "".join(body)
 
