@@ -8,13 +8,16 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Where a browser reaches the server (a wildcard bind address is not one).
 BROWSE_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
-# Debian packages the hub uses at run time and in tests.
-DEB_PACKAGES := gettext poppler-utils zbar-tools libgs-common fonts-dejavu-core fonts-noto-core
+# Debian packages the hub uses at run time and in tests; PyICU (collation)
+# builds against libicu-dev with pkg-config and a C++ compiler.
+DEB_PACKAGES := gettext poppler-utils zbar-tools libgs-common fonts-dejavu-core fonts-noto-core \
+  libicu-dev pkg-config g++
 DEB_TEST_PACKAGES := chromium chromium-driver redis-server
 
 .PHONY: run test setup sysdeps sysdeps-test messages catalogues bench clean
 
-$(VENV)/.installed: requirements.txt
+# sysdeps first (order-only): pip builds PyICU against the Debian packages.
+$(VENV)/.installed: requirements.txt | sysdeps
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --upgrade pip
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt

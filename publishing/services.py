@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Price, Product
 
-from . import completeness
+from . import completeness, page_paths
 from .documents import build_document, channel_context, content_hash, document_queryset, tombstone_document
 from .models import Channel, Publication, ProductSnapshot
 from .querysets import assortment_ids, has_live_snapshot
@@ -186,6 +186,7 @@ class _Batch:
             self.changed_publications[publication.pk] = publication
 
     def flush(self):
+        page_paths.record_renames(self.channel.pk, self.new_snapshots, self.changed_snapshots.values(), self.now)
         if self.new_snapshots:
             ProductSnapshot.objects.bulk_create(self.new_snapshots, batch_size=500)
         if self.changed_snapshots:

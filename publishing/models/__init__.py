@@ -3,6 +3,7 @@
 from .campaigns import Brochure, BrochureItem, QrScan, ShortLink
 from .channels import Channel, ChannelLanguage, ChannelSequence, TextOverride
 from .jobs import Artifact, Job
+from .page_paths import RetiredSlug
 from .publications import Completeness, Publication
 from .snapshots import ProductSnapshot
 from .tokens import ChannelToken, FeedPullDay
@@ -10,5 +11,6 @@ from .webhooks import WebhookDelivery
 
 __all__ = [
     "Artifact", "Brochure", "BrochureItem", "Channel", "ChannelLanguage", "ChannelSequence", "ChannelToken",
-    "Completeness", "FeedPullDay", "Job", "ProductSnapshot", "Publication", "QrScan", "ShortLink", "TextOverride", "WebhookDelivery",
+    "Completeness", "FeedPullDay", "Job", "ProductSnapshot", "Publication", "QrScan", "RetiredSlug", "ShortLink",
+    "TextOverride", "WebhookDelivery",
 ]

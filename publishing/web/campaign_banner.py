@@ -13,10 +13,10 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
 
 from publishing.models import Brochure
+
+from . import conditional
 
 FONT_STACKS = {
     Brochure.Typeface.SANS: '"Noto Sans", "DejaVu Sans", Arial, sans-serif',
@@ -86,18 +86,16 @@ def stylesheet(request, code):
                                                        "updated_at").first()
     if brochure is None:
         raise Http404(code)
-    last_modified = int(brochure.updated_at.timestamp())
-    etag = f'"{brochure.code}-{last_modified}"'
-    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
-    if response is None:
+    def render_css():
         # Colours are validated as #RRGGBB on save; the font stack is ours.
         css = STYLESHEET.format(
             primary=brochure.primary_color, accent=brochure.accent_color,
             font=FONT_STACKS.get(brochure.typeface, FONT_STACKS[Brochure.Typeface.SANS]),
         )
-        response = HttpResponse(css, content_type="text/css; charset=utf-8")
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
+        return HttpResponse(css, content_type="text/css; charset=utf-8")
+
     # Pages link it with ?v=<last change>, so a long lifetime is safe.
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
+    return conditional.respond(
+        request, etag=conditional.etag(brochure.code, brochure.updated_at.isoformat()),
+        last_modified=brochure.updated_at, max_age=86400, render=render_css,
+    )

@@ -1,22 +1,26 @@
 """Read helpers over the web channel's published documents (no catalog models).
 
 Listings, facets, sorting and search run in Python over the channel's
-documents for one locale: SQLite folds only ASCII in LIKE, and casefolded
-keys make "Ő", "ä" and "Ж" sort and match like any other letter. The parsed
-index is cached per process and invalidated by the channel's latest sequence
-number, so a page costs a constant number of queries.
+documents for one locale: SQLite folds only ASCII in LIKE, so search matches
+casefolded text ("Ő", "ä" and "Ж" like any other letter) and names sort in
+the reader's alphabet (publishing/web/collation.py). The parsed index is
+cached per process and invalidated by the channel's latest sequence number,
+so a page costs a constant number of queries.
 """
 
 import threading
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.db.models import Count, Max
 
 from publishing.models import Channel, ChannelSequence, ProductSnapshot
+from publishing.page_paths import retired_sku
+
+from .collation import sort_key
 
 WEB_CHANNEL = getattr(settings, "PIM_WEB_CHANNEL", "web")
 
@@ -24,14 +28,6 @@ WEB_CHANNEL = getattr(settings, "PIM_WEB_CHANNEL", "web")
 def fold(text):
     """A case- and form-insensitive key: NFKC then casefold (ß→ss, Ő→ő)."""
     return unicodedata.normalize("NFKC", str(text or "")).casefold()
-
-
-def sort_key(text):
-    """Letters with accents sort beside their base letter (Á by A, Ő by O),
-    accents breaking ties; Cyrillic after Latin, in alphabet order."""
-    folded = fold(text)
-    base = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
-    return (base, folded)
 
 
 def web_channel():
@@ -52,14 +48,6 @@ def live(channel, locale=None):
     if locale is not None:
         queryset = queryset.filter(locale=locale)
     return queryset
-
-
-def slug_of(document):
-    """The document's slug, or the last path segment of its URL."""
-    if document.get("slug"):
-        return document["slug"]
-    url = document.get("url") or ""
-    return unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]) if url else ""
 
 
 def page_path(locale, slug):
@@ -85,9 +73,9 @@ def replacement_url(document):
     return document.get("replacement_url") or replacement.get("url")
 
 
-# --- Single products ------------------------------------------------------------
+# --- Channel state and the per-process cache --------------------------------------
 
-def _stamp(channel, locale):
+def stamp(channel):
     """Changes whenever a snapshot of the channel is published or withdrawn.
 
     The channel's feed counter is one row read by key; every stamped change
@@ -96,9 +84,31 @@ def _stamp(channel, locale):
     last_seq = ChannelSequence.objects.filter(channel=channel).values_list("last_seq", flat=True).first()
     if last_seq is not None:
         return ("seq", last_seq)
-    state = live(channel, locale).aggregate(top=Max("seq"), n=Count("id"))
+    state = live(channel).aggregate(top=Max("seq"), n=Count("id"))
     return (state["top"], state["n"])
 
+
+_cache = {}
+_cache_lock = threading.Lock()
+
+
+def cached(kind, channel, scope, build, current=None):
+    """``build()`` once per channel state and ``scope`` (e.g. a locale).
+
+    ``current`` is a stamp the caller already read (saves the query).
+    """
+    key = (kind, channel.pk, scope)
+    current = current if current is not None else stamp(channel)
+    entry = _cache.get(key)
+    if entry and entry[0] == current:
+        return entry[1]
+    value = build()
+    with _cache_lock:
+        _cache[key] = (current, value)
+    return value
+
+
+# --- Single products ------------------------------------------------------------
 
 def url_map(channel, locale):
     """{page URL: sku} of the locale's live documents, cached until the next publish.
@@ -106,15 +116,7 @@ def url_map(channel, locale):
     Documents carry no indexed slug column, so the URLs are read once per
     channel state instead of searching the JSON on every page view.
     """
-    key = ("urls", channel.pk, locale)
-    stamp = _stamp(channel, locale)
-    cached = _cache.get(key)
-    if cached and cached[0] == stamp:
-        return cached[1]
-    mapping = dict(live(channel, locale).values_list("document__url", "sku"))
-    with _cache_lock:
-        _cache[key] = (stamp, mapping)
-    return mapping
+    return cached("urls", channel, locale, lambda: dict(live(channel, locale).values_list("document__url", "sku")))
 
 
 def find_by_slug(channel, locale, slug):
@@ -129,20 +131,32 @@ def find_by_slug(channel, locale, slug):
 def find_moved(channel, locale, slug):
     """Where an unknown slug went: the same product in ``locale``.
 
-    No slug history is stored, so two lookups stand in for it: the SKU
-    (/{lang}/p/{sku}/ is a stable address) and the product's slug in another
-    published language (a visitor who edits the language in the URL).
-    Returns the live snapshot in ``locale`` or None.
+    In this order: the product whose page had this slug before a rename (the
+    core's slug history), the SKU (/{lang}/p/{sku}/ is a stable address) and
+    the product's slug in another published language (a visitor who edits
+    the language in the URL). Returns the live snapshot in ``locale`` or None.
     """
-    snapshot = live(channel, locale).filter(sku=slug).first()
-    if snapshot is not None:
-        return snapshot
+    for sku in (retired_sku(channel, locale, slug), slug):
+        snapshot = live(channel, locale).filter(sku=sku).first() if sku else None
+        if snapshot is not None:
+            return snapshot
     languages = channel_languages(channel)
     urls = [document_url(lang, slug) for lang in languages]
     sku = live(channel).filter(document__url__in=urls).values_list("sku", flat=True).first()
     if sku is None:
         return None
     return live(channel, locale).filter(sku=sku).first()
+
+
+def versions_of(channel, sku):
+    """[(locale, seq, updated_at)] of one product's published languages.
+
+    A product page shows every one of them (hreflang links, the language
+    switcher), so its validators are built from all of them, not only the
+    language read.
+    """
+    rows = live(channel).filter(sku=sku, locale__in=channel_languages(channel)).order_by("locale")
+    return list(rows.values_list("locale", "seq", "updated_at"))
 
 
 def translations_of(channel, sku):
@@ -180,7 +194,7 @@ def _amount(document):
         return None
 
 
-def _entry(document):
+def _entry(document, locale):
     facets = {
         attr["code"]: str(attr.get("display") or attr.get("value") or "")
         for attr in document.get("attributes") or []
@@ -190,7 +204,7 @@ def _entry(document):
     text += " " + " ".join(v["sku"] for v in document.get("variants") or [] if v.get("sku"))
     return Entry(
         document=document,
-        name_key=sort_key(document.get("name")),
+        name_key=sort_key(document.get("name"), locale),
         price=_amount(document),
         search_text=fold(text),
         category_codes=frozenset(c["code"] for c in document.get("categories") or [] if c.get("code")),
@@ -198,26 +212,47 @@ def _entry(document):
     )
 
 
-_cache = {}
-_cache_lock = threading.Lock()
-
-
-def index(channel, locale):
+def index(channel, locale, current=None):
     """Every live document of the channel in ``locale`` as listing entries.
 
-    Two queries: the channel's state (latest seq and count) and, only when
-    that changed, the documents themselves.
+    Two queries: the channel's state and, only when that changed, the
+    documents themselves.
     """
-    key = ("entries", channel.pk, locale)
-    stamp = _stamp(channel, locale)
-    cached = _cache.get(key)
-    if cached and cached[0] == stamp:
-        return cached[1]
-    documents = live(channel, locale).order_by("sku").values_list("document", flat=True)
-    entries = [_entry(doc) for doc in documents if not doc.get("deleted") and not is_discontinued(doc)]
-    with _cache_lock:
-        _cache[key] = (stamp, entries)
-    return entries
+    def build():
+        documents = live(channel, locale).order_by("sku").values_list("document", flat=True)
+        return [_entry(doc, locale) for doc in documents if not doc.get("deleted") and not is_discontinued(doc)]
+
+    return cached("entries", channel, locale, build, current)
+
+
+def category_languages(channel, current=None):
+    """{category code: {locale, …}}: the languages in which a category has products.
+
+    One query over the categories of every live document, once per channel
+    state: a listing names its other languages in hreflang links.
+    """
+    def build():
+        found = {}
+        rows = live(channel).values_list("locale", "document__categories", "document__status")
+        for locale, categories, status in rows:
+            if status == "discontinued":  # not listed (see index)
+                continue
+            for category in categories or []:
+                if isinstance(category, dict) and category.get("code"):
+                    found.setdefault(category["code"], set()).add(locale)
+        return found
+
+    return cached("category-languages", channel, None, build, current)
+
+
+def last_change(channel, current=None):
+    """When a page of the channel last changed (a publish or a withdrawal in
+    any language: listings link the other languages too); cached like the index."""
+    def build():
+        stamped = ProductSnapshot.objects.filter(channel=channel, seq__isnull=False)
+        return stamped.aggregate(top=Max("updated_at"))["top"]
+
+    return cached("changed", channel, None, build, current)
 
 
 def clear_cache():
@@ -225,8 +260,8 @@ def clear_cache():
         _cache.clear()
 
 
-def categories(entries):
-    """[{code, name, path, count}] of the categories the documents name."""
+def categories(entries, locale):
+    """[{code, name, path, count}] of the categories the documents name, in ``locale``'s order."""
     found = {}
     for entry in entries:
         for category in entry.document.get("categories") or []:
@@ -235,15 +270,15 @@ def categories(entries):
                 continue
             item = found.setdefault(code, {**category, "count": 0})
             item["count"] += 1
-    return sorted(found.values(), key=lambda c: sort_key(c.get("path") or c.get("name")))
+    return sorted(found.values(), key=lambda c: sort_key(c.get("path") or c.get("name"), locale))
 
 
 def in_category(entries, code):
     return [e for e in entries if code in e.category_codes]
 
 
-def facets(entries, selected=None):
-    """Attribute facets: [{code, label, values: [{value, count, selected}]}]."""
+def facets(entries, locale, selected=None):
+    """Attribute facets: [{code, label, values: [{value, count, selected}]}], in ``locale``'s order."""
     selected = selected or {}
     labels, counts = {}, {}
     for entry in entries:
@@ -261,10 +296,10 @@ def facets(entries, selected=None):
             continue  # one value for everything filters nothing
         values = [
             {"value": v, "count": n, "selected": v in selected.get(code, ())}
-            for v, n in sorted(bucket.items(), key=lambda item: sort_key(item[0]))
+            for v, n in sorted(bucket.items(), key=lambda item: sort_key(item[0], locale))
         ]
         result.append({"code": code, "label": labels[code], "values": values})
-    return sorted(result, key=lambda f: sort_key(f["label"]))
+    return sorted(result, key=lambda f: sort_key(f["label"], locale))
 
 
 def apply_facets(entries, selected):
@@ -277,7 +312,8 @@ def apply_facets(entries, selected):
 SORTS = ("name", "-name", "price", "-price")
 
 
-def sort(entries, order):
+def sort(entries, order, locale):
+    """Entries by name (the alphabet of ``locale``, the entries' language) or price."""
     order = order if order in SORTS else "name"
     if order.lstrip("-") == "price":
         priced = sorted((e for e in entries if e.price is not None), key=lambda e: (e.price, e.name_key),

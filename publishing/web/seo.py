@@ -53,12 +53,17 @@ def json_ld_script(data):
 
 
 def alternates(documents_by_locale):
-    """hreflang links: every published language of the product plus x-default.
+    """hreflang links of a product: every published language plus x-default."""
+    return hreflang_links({locale: doc.get("url") for locale, doc in documents_by_locale.items()})
 
-    x-default points to the site's default language when the product is
-    published in it, else to its first published language.
+
+def hreflang_links(urls_by_locale):
+    """hreflang links: one per language with a page, plus x-default.
+
+    x-default points to the site's default language when the page exists in
+    it, else to the first language given.
     """
-    links = [(locale, doc["url"]) for locale, doc in documents_by_locale.items() if doc.get("url")]
+    links = [(locale, url) for locale, url in urls_by_locale.items() if url]
     if not links:
         return []
     default = dict(links).get(settings.LANGUAGE_CODE) or links[0][1]

@@ -9,14 +9,14 @@ from django.http import HttpResponseForbidden, HttpResponsePermanentRedirect, Ht
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from . import campaign_banner, pages, presentation, seo
+from . import campaign_banner, conditional, pages, presentation, seo
 
 PAGE_SIZE = 24
 PRODUCT_MAX_AGE = 300
+LISTING_MAX_AGE = 300
 
 
 def _language_names():
@@ -62,16 +62,38 @@ def not_found(request, lang, languages=()):
     return render(request, "web/404.html", context, status=404)
 
 
+def _listing_response(request, lang, channel, languages, kind, render_page):
+    """A listing page answered through its validators: the channel's state,
+    the language and the channel's languages (the switcher and hreflang)."""
+    current = pages.stamp(channel)
+    return conditional.respond(
+        request,
+        etag=conditional.etag(kind, lang, languages, current, request.get_full_path()),
+        last_modified=pages.last_change(channel, current),
+        max_age=LISTING_MAX_AGE,
+        render=lambda: render_page(current),
+    )
+
+
+def _site_urls(paths):
+    """{lang: absolute URL} of site-relative paths, for hreflang links."""
+    return {code: f"{settings.PIM_BASE_URL}{path}" for code, path in paths.items()}
+
+
 @localized
 def home(request, lang, channel, languages):
-    entries = pages.index(channel, lang)
-    context = _context(
-        lang, languages, {},
-        title=_("Products"),
-        categories=pages.categories(entries),
-        products=[presentation.card(e, lang) for e in pages.sort(entries, "name")[:12]],
-    )
-    return render(request, "web/home.html", context)
+    def render_page(current):
+        entries = pages.index(channel, lang, current)
+        context = _context(
+            lang, languages, {},
+            title=_("Products"),
+            categories=pages.categories(entries, lang),
+            products=[presentation.card(e, lang) for e in pages.sort(entries, "name", lang)[:12]],
+            alternates=seo.hreflang_links(_site_urls({code: f"/{code}/" for code in languages})),
+        )
+        return render(request, "web/home.html", context)
+
+    return _listing_response(request, lang, channel, languages, "home", render_page)
 
 
 def _base_query(request):
@@ -95,38 +117,47 @@ def _selected_facets(request):
 @localized
 def category(request, lang, channel, languages, path):
     code = path.strip("/").rsplit("/", 1)[-1]
-    entries = pages.index(channel, lang)
-    members = pages.in_category(entries, code)
-    if not members:
-        return not_found(request, lang, languages)
-    info = next(c for c in members[0].document["categories"] if c.get("code") == code)
-    selected = _selected_facets(request)
-    order = request.GET.get("sort", "name")
-    filtered = pages.sort(pages.apply_facets(members, selected), order)
-    page = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page"))
-    switcher = {code_: f"/{code_}/c/{path.strip('/')}/" for code_ in languages}
-    context = _context(
-        lang, languages, switcher,
-        title=info.get("name") or code,
-        category=info,
-        page=page,
-        products=[presentation.card(e, lang) for e in page.object_list],
-        facets=pages.facets(members, selected),
-        sort=order if order in pages.SORTS else "name",
-        sorts=[("name", _("Name A–Z")), ("-name", _("Name Z–A")), ("price", _("Lowest price")),
-               ("-price", _("Highest price"))],
-        selected=[f"{c}:{v}" for c, values in selected.items() for v in sorted(values)],
-        base_query=_base_query(request),
-    )
-    return render(request, "web/listing.html", context)
+
+    def render_page(current):
+        members = pages.in_category(pages.index(channel, lang, current), code)
+        if not members:
+            return not_found(request, lang, languages)
+        info = next(c for c in members[0].document["categories"] if c.get("code") == code)
+        selected = _selected_facets(request)
+        order = request.GET.get("sort", "name")
+        filtered = pages.sort(pages.apply_facets(members, selected), order, lang)
+        page = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page"))
+        # the listing exists in every language that has products in the category
+        listed = [c for c in languages if c == lang or c in pages.category_languages(channel, current).get(code, ())]
+        paths = {c: f"/{c}/c/{path.strip('/')}/" for c in listed}
+        context = _context(
+            lang, languages, paths,
+            title=info.get("name") or code,
+            category=info,
+            page=page,
+            products=[presentation.card(e, lang) for e in page.object_list],
+            facets=pages.facets(members, lang, selected),
+            sort=order if order in pages.SORTS else "name",
+            sorts=[("name", _("Name A–Z")), ("-name", _("Name Z–A")), ("price", _("Lowest price")),
+                   ("-price", _("Highest price"))],
+            selected=[f"{c}:{v}" for c, values in selected.items() for v in sorted(values)],
+            base_query=_base_query(request),
+            alternates=seo.hreflang_links(_site_urls(paths)),
+        )
+        return render(request, "web/listing.html", context)
+
+    return _listing_response(request, lang, channel, languages, "category", render_page)
 
 
 @localized
 def search(request, lang, channel, languages):
     query = request.GET.get("q", "").strip()
-    found = pages.sort(pages.search(pages.index(channel, lang), query), request.GET.get("sort", "name")) if query else []
+    found = pages.search(pages.index(channel, lang), query) if query else []
+    found = pages.sort(found, request.GET.get("sort", "name"), lang)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    switcher = {code: f"/{code}/search/" for code in languages}
+    # switching language repeats the search there
+    suffix = f"?{urlencode({'q': query})}" if query else ""
+    switcher = {code: f"/{code}/search/{suffix}" for code in languages}
     context = _context(lang, languages, switcher, title=_("Search"), query=query, page=page,
                        products=[presentation.card(e, lang) for e in page.object_list], total=len(found),
                        base_query=_base_query(request))
@@ -174,17 +205,14 @@ def product(request, lang, channel, languages, slug):
     # A QR landing URL carries its campaign in the query: the banner page is its
     # own URL (and ETag), the plain page stays the same for every visitor.
     campaign = campaign_banner.banner_for(request.GET, lang)
-    # seq changes with every publish of this page, the hash with its content
-    etag = f'"{snapshot.sku}-{lang}-{snapshot.seq}-{snapshot.content_hash[:16]}'
-    etag += f'-{campaign["code"]}-{campaign["version"]}"' if campaign else '"'
-    last_modified = int(snapshot.updated_at.timestamp())
-    headers = {
-        "ETag": etag,
-        "Last-Modified": http_date(last_modified),
-        "Cache-Control": f"public, max-age={PRODUCT_MAX_AGE}",
-    }
-    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
-    if response is None:
+    # Every published language shows on the page (hreflang, the switcher):
+    # their feed numbers, and the channel's languages, are the validator.
+    versions = pages.versions_of(channel, snapshot.sku)
+    etag = conditional.etag(snapshot.sku, lang, snapshot.content_hash, languages,
+                            [(locale, seq) for locale, seq, _updated in versions],
+                            (campaign["code"], campaign["version"]) if campaign else None)
+
+    def render_page():
         translations = pages.translations_of(channel, snapshot.sku)
         context = _product_context(lang, languages, document, translations)
         if campaign:
@@ -192,10 +220,12 @@ def product(request, lang, channel, languages, slug):
             # Switching language keeps the reader in the campaign.
             for language in context["languages"]:
                 language["url"] = f"{language['url']}?{campaign['query']}"
-        response = render(request, "web/product.html", context)
-    for name, value in headers.items():
-        response[name] = value
-    return response
+        return render(request, "web/product.html", context)
+
+    return conditional.respond(
+        request, etag=etag, max_age=PRODUCT_MAX_AGE, render=render_page,
+        last_modified=max([updated for _locale, _seq, updated in versions], default=snapshot.updated_at),
+    )
 
 
 @localized

@@ -19,12 +19,9 @@ from publishing.sequencing import stamp_pending
 from publishing.services import publish_channel
 from tests.factories import make_attribute, make_option, make_store, make_variant
 from tests.publishing.helpers import make_channel, make_complete_product
+from tests.web.browser import artifacts_dir, launch, save_screenshot
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 # Collects violations from the page itself (DevTools-injected, so the policy
 # does not apply to this script).
 COLLECT_VIOLATIONS = """
@@ -57,8 +54,9 @@ def product_page(live_server, settings):
 
 
 def test_product_page_loads_without_a_csp_violation(product_page):
+    artifacts = artifacts_dir()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
             page = browser.new_page()
             page.add_init_script(COLLECT_VIOLATIONS)
@@ -81,6 +79,7 @@ def test_product_page_loads_without_a_csp_violation(product_page):
             assert static == {"/static/web/site.css": 200, "/static/web/variants.js": 200}, statuses
             assert page.evaluate("window.__csp") == []
             assert not [text for text in console if "Content Security Policy" in text], console
+            save_screenshot(page, artifacts, "csp-product-ru.png", full_page=True)
 
             # The policy is in force: an injected inline script is refused.
             page.evaluate("""() => {

@@ -5,23 +5,17 @@ keeps an event loop in this thread, where Django refuses database calls.
 """
 
 import re
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
 from publishing.models import Brochure, ProductSnapshot, ShortLink
 from publishing.web import pages
+from tests.web.browser import artifacts_dir, launch, save_screenshot
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.qr.urls")]
 
 
 def _rgb(hex_color):
@@ -30,8 +24,13 @@ def _rgb(hex_color):
 
 
 @pytest.fixture
-def demo(db):
-    """The demo catalog; returns what the walk expects, read before the browser starts."""
+def demo(db, live_server, settings):
+    """The demo catalog; returns what the walk expects, read before the browser starts.
+
+    Documents carry absolute URLs: the live server is the site and the media
+    server, so the page's product image loads in the browser."""
+    settings.PIM_BASE_URL = live_server.url
+    settings.PIM_MEDIA_URL = live_server.url + "/media/"
     call_command("load_demo_catalog", products=20, verbosity=0)
     pages.clear_cache()
     brochure = Brochure.objects.prefetch_related("translations").get(code="demo")
@@ -47,14 +46,14 @@ def demo(db):
         "banner_hu": brochure.safe_translation_getter("banner", language_code="hu"),
         "banner_ru": brochure.safe_translation_getter("banner", language_code="ru"),
         "promo": brochure.promo_code, "primary": _rgb(brochure.primary_color), "accent": _rgb(brochure.accent_color),
+        "artifacts": artifacts_dir(),
     }
 
 
 @pytest.fixture
 def browser():
-    ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         yield browser
         browser.close()
 
@@ -79,7 +78,12 @@ def test_qr_link_landing_and_language_switch_on_the_demo_catalog(live_server, de
     # the brochure's colours, as the reader saw them on paper
     expect(banner).to_have_css("background-color", demo["primary"])
     expect(banner.locator(".promo-code")).to_have_css("background-color", demo["accent"])
-    page.screenshot(path=str(ARTIFACTS / "qr-landing-hu.png"), full_page=True)
+    # the product image loaded from the media server (the screenshot shows it)
+    image = page.locator("figure.main-image img")
+    expect(image).to_have_attribute("alt", demo["hu"]["images"][0]["alt"])
+    image.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    save_screenshot(page, demo["artifacts"], "qr-landing-hu.png", full_page=True)
 
     page.click('a.language-link[data-lang="ru"]')
     expect(page).to_have_url(_path_pattern(demo["ru"]))
@@ -87,7 +91,7 @@ def test_qr_link_landing_and_language_switch_on_the_demo_catalog(live_server, de
     expect(page.locator("h1")).to_have_text(demo["ru"]["name"])  # the same product, in Russian
     expect(page.locator(".campaign-banner .campaign-text")).to_have_text(demo["banner_ru"])
     expect(page.locator(".campaign-banner .promo-code")).to_have_text(demo["promo"])
-    page.screenshot(path=str(ARTIFACTS / "qr-landing-ru.png"), full_page=True)
+    save_screenshot(page, demo["artifacts"], "qr-landing-ru.png", full_page=True)
 
 
 def test_unknown_code_shows_a_localized_page(live_server, demo, browser):
@@ -96,4 +100,4 @@ def test_unknown_code_shows_a_localized_page(live_server, demo, browser):
     assert response.status == 404
     expect(page.locator("html")).to_have_attribute("lang", "fi")
     expect(page.locator("h1")).to_be_visible()
-    page.screenshot(path=str(ARTIFACTS / "qr-unknown-fi.png"), full_page=True)
+    save_screenshot(page, demo["artifacts"], "qr-unknown-fi.png", full_page=True)

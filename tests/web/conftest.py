@@ -6,6 +6,8 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from publishing.models import Channel, ChannelLanguage, ChannelSequence, ProductSnapshot
 from publishing.web import pages
@@ -111,3 +113,15 @@ def drill(web):
         lang: store(web, make_document("DR-1", lang, name, slug, price="129.00"))
         for lang, (name, slug) in NAMES.items()
     }
+
+
+def queries_after_publish_and_cached(client, url, data=None):
+    """Queries of two GETs of ``url``: the first after a publish (cold cache), then a cached one."""
+    pages.clear_cache()
+    counts = []
+    for _first_then_cached in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, data)
+        assert response.status_code == 200
+        counts.append(len(captured))
+    return counts, response

@@ -5,20 +5,14 @@ event loop in this thread, where Django refuses database calls.
 """
 
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect, sync_playwright
 
+from .browser import artifacts_dir, launch, save_screenshot
 from .conftest import NAMES, make_document, store
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.web.urls")]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
 
 @pytest.fixture
@@ -31,31 +25,34 @@ def published(web):
 
 
 @pytest.fixture
-def browser_page():
-    ARTIFACTS.mkdir(exist_ok=True)
+def artifacts():
+    return artifacts_dir()
+
+
+@pytest.fixture
+def browser_page(artifacts):
     with sync_playwright() as playwright:
-        # launch() gives every run a fresh temporary profile of its own
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         page = browser.new_page(viewport={"width": 1100, "height": 900})
         yield page
         browser.close()
 
 
-def test_hungarian_and_russian_pages_and_language_switch(live_server, published, browser_page):
+def test_hungarian_and_russian_pages_and_language_switch(live_server, published, browser_page, artifacts):
     page = browser_page
     page.goto(f"{live_server.url}/hu/p/akkus-furo-orseg/")
     expect(page.locator("h1")).to_have_text("Akkus fúró Őrség")
     expect(page.locator("html")).to_have_attribute("lang", "hu")
     expect(page.locator(".buy .price")).to_contain_text("129,00")
     expect(page.locator(".buy .price")).to_contain_text("EUR")  # Hungarian CLDR writes the code
-    page.screenshot(path=str(ARTIFACTS / "product-hu.png"), full_page=True)
+    save_screenshot(page, artifacts, "product-hu.png", full_page=True)
 
     page.click('a.language-link[data-lang="ru"]')
     expect(page).to_have_url(re.compile(r"/ru/p/%D0%B4%D1%80%D0%B5%D0%BB%D1%8C-%D0%B6/$", re.I))
     expect(page.locator("h1")).to_have_text("Аккумуляторная дрель Ж")
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     expect(page.locator(".buy .price")).to_contain_text("129")
-    page.screenshot(path=str(ARTIFACTS / "product-ru.png"), full_page=True)
+    save_screenshot(page, artifacts, "product-ru.png", full_page=True)
 
     page.click('a.language-link[data-lang="hu"]')
     expect(page.locator("h1")).to_have_text("Akkus fúró Őrség")
@@ -74,10 +71,10 @@ def tshirt(web):
     return store(web, document)
 
 
-def test_variant_picker_updates_price(live_server, tshirt, browser_page):
+def test_variant_picker_updates_price(live_server, tshirt, browser_page, artifacts):
     page = browser_page
     page.goto(f"{live_server.url}/en/p/t-shirt/")
     page.select_option("#variant", "TS-M")
     expect(page.locator(".buy .price")).to_contain_text("11.90")
     expect(page.locator(".buy .availability")).to_have_text("Out of stock")
-    page.screenshot(path=str(ARTIFACTS / "product-variant.png"))
+    save_screenshot(page, artifacts, "product-variant.png")

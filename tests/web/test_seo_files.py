@@ -1,7 +1,11 @@
 """/sitemap.xml (urlset and index) and /robots.txt."""
 
+import gzip
+
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from lxml import etree
 
 from .conftest import NAMES, make_document, page_url, store, tombstone
@@ -75,3 +79,58 @@ def test_robots_txt(client, web):
     text = response.content.decode()
     assert f"Sitemap: {settings.PIM_BASE_URL}/sitemap.xml" in text
     assert "Disallow: /admin/" in text and "Disallow: /*/preview/" in text
+
+
+def test_sitemap_parts_are_capped_by_bytes_too(client, catalog, settings):
+    whole = client.get("/sitemap.xml").content
+    settings.PIM_SITEMAP_MAX_BYTES = len(whole) // 2  # far below the URL limit: the size decides
+    root = etree.fromstring(client.get("/sitemap.xml").content)
+    assert etree.QName(root).localname == "sitemapindex"
+    count = len(root.xpath("//s:sitemap", namespaces=NS))
+    assert count >= 2
+    locs = []
+    for n in range(1, count + 1):
+        part = client.get(f"/sitemap-{n}.xml")
+        assert len(part.content) <= settings.PIM_SITEMAP_MAX_BYTES
+        locs += etree.fromstring(part.content).xpath("//s:url/s:loc/text()", namespaces=NS)
+    assert sorted(locs) == sorted(etree.fromstring(whole).xpath("//s:url/s:loc/text()", namespaces=NS))
+
+
+def test_sitemap_part_query_count_does_not_grow_with_the_catalog(client, web, settings):
+    settings.PIM_SITEMAP_MAX_URLS = 5
+
+    def part_queries(products):
+        for i in range(products):
+            store(web, make_document(f"K-{products}-{i:03d}", "en", f"Item {i}", f"item-{products}-{i}"))
+        client.get("/sitemap.xml")  # the plan, once per channel state
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/sitemap-2.xml")
+        assert response.status_code == 200
+        assert len(etree.fromstring(response.content).xpath("//s:url", namespaces=NS)) == 5
+        # keyset: the part reads its own sku range, not the catalog
+        assert "K-12-005" in captured[-1]["sql"] and "K-12-010" in captured[-1]["sql"]
+        return len(captured)
+
+    few = part_queries(12)
+    many = part_queries(200)
+    assert few == many <= 4  # the channel, its languages, the feed counter, the part's own rows
+
+
+def test_sitemap_revalidates_until_the_next_publish(client, catalog, web):
+    response = client.get("/sitemap.xml")
+    assert response["ETag"] and response["Last-Modified"]
+    assert client.get("/sitemap.xml", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    store(web, make_document("NEW-2", "en", "Newer", "newer"))
+    fresh = client.get("/sitemap.xml", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert fresh.status_code == 200 and page_url("en", "newer").encode() in fresh.content
+
+
+def test_sitemap_is_sent_gzipped_to_clients_that_accept_it(client, catalog):
+    plain = client.get("/sitemap.xml")
+    packed = client.get("/sitemap.xml", HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert packed["Content-Encoding"] == "gzip" and not plain.has_header("Content-Encoding")
+    assert gzip.decompress(packed.content) == plain.content
+    assert "Accept-Encoding" in packed["Vary"] and "Accept-Encoding" in plain["Vary"]
+    assert packed["ETag"] != plain["ETag"]
+    assert client.get("/sitemap.xml", HTTP_ACCEPT_ENCODING="gzip",
+                      HTTP_IF_NONE_MATCH=packed["ETag"]).status_code == 304
