@@ -238,7 +238,15 @@ RQ_SHOW_ADMIN_LINK = False
 PIM_FEED_RATE = os.environ.get("PIM_FEED_RATE", "600/min")
 PIM_FEED_DEFAULT_LIMIT = 100
 PIM_FEED_MAX_LIMIT = 1000
-PIM_TOMBSTONE_RETENTION_DAYS = int(os.environ.get("PIM_TOMBSTONE_RETENTION_DAYS", 30))
+# The feed contract keeps tombstones at least 30 days: a shorter history
+# would let a client that syncs monthly miss deletions without a 410.
+PIM_TOMBSTONE_MIN_RETENTION_DAYS = 30
+PIM_TOMBSTONE_RETENTION_DAYS = int(os.environ.get("PIM_TOMBSTONE_RETENTION_DAYS", PIM_TOMBSTONE_MIN_RETENTION_DAYS))
+if PIM_TOMBSTONE_RETENTION_DAYS < PIM_TOMBSTONE_MIN_RETENTION_DAYS:
+    raise ValueError(
+        f"PIM_TOMBSTONE_RETENTION_DAYS must be at least {PIM_TOMBSTONE_MIN_RETENTION_DAYS} (the feed keeps "
+        f"tombstones that long), not {PIM_TOMBSTONE_RETENTION_DAYS}"
+    )
 PIM_WEBHOOK_ALLOW_PRIVATE = env_bool("PIM_WEBHOOK_ALLOW_PRIVATE", False)
 PIM_WEBHOOK_TIMEOUT = float(os.environ.get("PIM_WEBHOOK_TIMEOUT", 10))
 PIM_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("PIM_WEBHOOK_MAX_ATTEMPTS", 8))
