@@ -449,19 +449,33 @@ def publish_channel(channel, skus=None, progress=None):
 def publish_due(channels=None, skus=None, progress=None):
     """What the ``publish`` command runs: on each channel (default: every
     active one) republish what is published and due (new content, opened
-    windows) and withdraw what is no longer wanted; with ``skus``, publish
-    exactly those products. Returns {channel_code: summary}."""
-    if channels is None:
-        channels = list(Channel.objects.filter(is_active=True).select_related("price_list"))
-    else:
+    windows) and withdraw what is no longer wanted. With ``skus`` and named
+    ``channels``, publish exactly those products there; with ``skus`` alone,
+    republish them only where they are wanted (a publication that is
+    published), so an explicit unpublish stays in force; ``not_wanted`` in
+    each summary lists the skus left alone on that channel.
+    Returns {channel_code: summary}."""
+    chosen = channels is not None
+    if chosen:
         channels = [_channel(c) for c in channels]
+    else:
+        channels = list(Channel.objects.filter(is_active=True).select_related("price_list"))
     results = {}
     for channel in channels:
         now = timezone.now()
         if skus:
             found, unknown = _ids_for_skus(skus)
-            outcomes = _run(channel, found.values(), mode="publish", explicit=True, now=now, progress=progress)
-            results[channel.code] = _summary(channel, outcomes, unknown_skus=unknown)
+            if chosen:
+                outcomes = _run(channel, found.values(), mode="publish", explicit=True, now=now, progress=progress)
+                results[channel.code] = _summary(channel, outcomes, unknown_skus=unknown, not_wanted=[])
+                continue
+            wanted = set(
+                Publication.objects.filter(channel_id=channel.pk, product_id__in=found.values(), is_published=True)
+                .values_list("product_id", flat=True)
+            )
+            outcomes = _run(channel, wanted, mode="refresh", now=now, progress=progress)
+            not_wanted = sorted(sku for sku, pk in found.items() if pk not in wanted)
+            results[channel.code] = _summary(channel, outcomes, unknown_skus=unknown, not_wanted=not_wanted)
             continue
         ids = set(Publication.objects.filter(channel_id=channel.pk).values_list("product_id", flat=True))
         ids |= _sweep_ids(channel)
