@@ -72,7 +72,7 @@ class _RefreshAfterCommit:
             for channel in Channel.objects.filter(pk__in=self.channel_ids).select_related("price_list"):
                 _refresh_channel_later(channel)
             product_ids = self.product_ids | _referencing(self.shown_ids)
-            if len(product_ids) > INLINE_LIMIT and _start_job("refresh_completeness", {"republish": True}):
+            if len(product_ids) > INLINE_LIMIT and _start_job("refresh_products", {"products": sorted(product_ids)}):
                 return
             existing = set(Product.objects.filter(pk__in=list(product_ids)).values_list("pk", flat=True))
             if existing:

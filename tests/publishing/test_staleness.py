@@ -256,3 +256,25 @@ def test_edits_of_shared_rows_reach_the_published_document(shown, committed, edi
     after = live(shown["channel"], "DRILL")
     assert shows(after.document), after.document
     assert after.seq > before.seq
+
+
+def test_a_large_edit_refreshes_only_the_edited_products_on_the_worker(committed, monkeypatch):
+    from publishing import signals
+    from publishing.models import Completeness, Job
+
+    monkeypatch.setattr(signals, "INLINE_LIMIT", 2)
+    channel = make_channel("web", languages=("fi",))
+    edited = [make_complete_product(names={"fi": f"Pora {i}"}) for i in range(3)]
+    untouched = make_complete_product(names={"fi": "Saha"})
+    with committed():
+        publish_channel(channel)
+    Completeness.objects.filter(product=untouched).delete()  # a full refresh would write it again
+    Job.objects.all().delete()
+    with committed():
+        for i, product in enumerate(edited):
+            retranslate(product, "fi", name=f"Porakone {i}")
+    job = Job.objects.get()
+    assert job.kind == "refresh_products" and job.status == Job.Status.SUCCEEDED, job.log
+    assert sorted(job.params["products"]) == sorted(p.pk for p in edited)
+    assert [live(channel, p.sku).document["name"] for p in edited] == [f"Porakone {i}" for i in range(3)]
+    assert not Completeness.objects.filter(product=untouched).exists()
