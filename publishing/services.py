@@ -121,6 +121,43 @@ def evaluate_gates(product, channel, assessment, in_assortment):
     return Gate("", "", live=live, withheld=withheld)
 
 
+def gate_note(gate):
+    """Why the gate holds a product back, or which languages it withholds,
+    with what is missing per language; "" when it passes in full."""
+    if gate.kind:
+        if gate.missing:
+            return gate.reason + " — " + describe_missing_by_locale(gate.missing)
+        return gate.reason
+    if gate.withheld:
+        return _("withheld until complete") + " — " + describe_missing_by_locale(gate.withheld)
+    return ""
+
+
+def held_publications(product, now=None):
+    """[(channel, note)] for the product's wanted publications (published,
+    inside their window, on an active channel) that the gates hold back now,
+    in whole or in some languages — what the editor who just saved it needs
+    to hear. Read-only: the refresh after commit records the same notes."""
+    now = now or timezone.now()
+    publications = [
+        p for p in Publication.objects.filter(product_id=product.pk, is_published=True, channel__is_active=True)
+        .select_related("channel__price_list").order_by("channel__code")
+        if p.in_window(now)
+    ]
+    if not publications:
+        return []
+    loaded = document_queryset().get(pk=product.pk)  # every channel's prices: one load for all of them
+    held = []
+    for publication in publications:
+        channel = publication.channel
+        in_assortment = bool(assortment_ids(channel, [product.pk]))
+        assessment = completeness.assess_channel(loaded, channel) if in_assortment else {}
+        note = gate_note(evaluate_gates(loaded, channel, assessment, in_assortment))
+        if note:
+            held.append((channel, note))
+    return held
+
+
 class _Batch:
     """Collected writes of one batch, flushed with bulk statements."""
 
@@ -229,10 +266,7 @@ def _reconcile(batch, product, publication, gate, outcome):
     if gate.kind:
         # Held back: the last snapshots keep being served.
         outcome.state, outcome.reason, outcome.missing = "held", gate.reason, gate.missing
-        text = gate.reason
-        if gate.missing:
-            text += " — " + describe_missing_by_locale(gate.missing)
-        _set_blocked(batch, publication, text)
+        _set_blocked(batch, publication, gate_note(gate))
         return outcome
     for locale in gate.live:
         document = build_document(product, channel, locale, now=now)
@@ -244,10 +278,7 @@ def _reconcile(batch, product, publication, gate, outcome):
         if snap.locale not in ctx.languages and batch.tombstone(snap):
             outcome.tombstoned.append(snap.locale)
     outcome.withheld = gate.withheld
-    note = ""
-    if gate.withheld:
-        note = _("withheld until complete") + " — " + describe_missing_by_locale(gate.withheld)
-    _set_blocked(batch, publication, note)
+    _set_blocked(batch, publication, gate_note(gate))
     if outcome.written or publication.last_published_at is None:
         publication.last_published_at = now
         batch.save_publication(publication)

@@ -16,7 +16,7 @@ from parler.forms import TranslatableModelForm
 
 from publishing.admin.actions import PERMISSION as PUBLISH_PERMISSION
 from publishing.admin.actions import PRODUCT_ACTIONS
-from publishing.admin.inlines import COMPLETENESS_PREFETCH, PRODUCT_INLINES, completeness_column
+from publishing.admin.inlines import COMPLETENESS_PREFETCH, PRODUCT_INLINES, completeness_column, warn_held_publications
 
 from ..families import missing_required_attributes
 from ..images import smallest_rendition
@@ -203,6 +203,7 @@ class ProductAdmin(WorkflowAdminMixin, BulkEditMixin, TranslatableAdmin):
         texts_changed = set(form.changed_data) & set(TRANSLATED_PRODUCT_FIELDS)
         language = getattr(form, "language_code", None) or form.instance.get_current_language()
         after_edit(form.instance, request.user, languages=[language] if texts_changed else [])
+        warn_held_publications(request, form.instance)
 
     def _create_formsets(self, request, obj, change):
         formsets, inline_instances = super()._create_formsets(request, obj, change)
