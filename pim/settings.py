@@ -252,6 +252,8 @@ PIM_WEBHOOK_TIMEOUT = float(os.environ.get("PIM_WEBHOOK_TIMEOUT", 10))
 PIM_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("PIM_WEBHOOK_MAX_ATTEMPTS", 8))
 PIM_WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("PIM_WEBHOOK_RETRY_BASE_SECONDS", 60))
 PIM_WEBHOOK_RETRY_MAX_SECONDS = float(os.environ.get("PIM_WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600))
+# A queued delivery the worker has not taken after this long is queued again.
+PIM_WEBHOOK_QUEUE_SECONDS = float(os.environ.get("PIM_WEBHOOK_QUEUE_SECONDS", 600))
 PIM_API_BULK_MAX_ITEMS = int(os.environ.get("PIM_API_BULK_MAX_ITEMS", 1000))
 PIM_SITEMAP_MAX_URLS = int(os.environ.get("PIM_SITEMAP_MAX_URLS", 50_000))
 
