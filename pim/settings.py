@@ -291,7 +291,34 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def cache_from_url(url):
+    """The default cache for PIM_CACHE_URL. ``locmem://`` (the default) is
+    one process's memory; the feed's per-token rate limit and parler's
+    translation cache are then per process, so with several web workers use
+    a shared one: ``redis://host:6379/1`` (or ``rediss://``; Django's
+    RedisCache, the pinned ``redis`` client), ``db://table`` (Django's
+    DatabaseCache; create the table once with ``manage.py createcachetable``)
+    or ``file:///path`` (one host only)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": parts.netloc}
+    if parts.scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if parts.scheme == "db":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": parts.netloc or "pim_cache"}
+    if parts.scheme == "file" and parts.path:
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": parts.path}
+    raise ValueError(
+        f"PIM_CACHE_URL must be locmem://, redis://host:port/db, rediss://…, db://table or file:///path, not {url!r}"
+    )
+
+
+PIM_CACHE_URL = os.environ.get("PIM_CACHE_URL", "locmem://")
+CACHES = {"default": cache_from_url(PIM_CACHE_URL)}
 
 LOGGING = {
     "version": 1,
