@@ -261,8 +261,9 @@ def _products_with_option(option_id):
 
 def _option_changed(sender, instance, raw=False, created=False, **kwargs):
     # The code is a select's value, the position orders multi-selects; the
-    # label lives in the translation rows.
-    if raw or created:
+    # label lives in the translation rows (a new one is a new label). A new
+    # option is on no product yet.
+    if raw or (created and sender is AttributeOption):
         return
     option_id = instance.pk if sender is AttributeOption else instance.master_id
     _schedule(_products_with_option(option_id))

@@ -254,3 +254,17 @@ def test_a_large_edit_refreshes_only_the_edited_products_on_the_worker(committed
     assert sorted(job.params["products"]) == sorted(p.pk for p in edited)
     assert [live(channel, p.sku).document["name"] for p in edited] == [f"Porakone {i}" for i in range(3)]
     assert not Completeness.objects.filter(product=untouched).exists()
+
+
+def test_an_option_label_in_a_new_language_reaches_the_document(committed):
+    channel = make_channel("web", languages=("fi",))
+    colour = make_attribute("colour", Attribute.Type.SELECT, labels={"fi": "Väri"})
+    red = make_option(colour, "red", {"en": "Red"})  # no Finnish label yet: shown as the English one
+    product = make_complete_product(sku="DRILL", names={"fi": "Pora"})
+    set_value(product, colour, red)
+    with committed():
+        publish(product, channel)
+    assert live(channel, "DRILL").document["attributes"][0]["display"] == "Red"
+    with committed():  # a new translation row alone, as a translation import writes it
+        type(red)._parler_meta.root_model.objects.create(master=red, language_code="fi", label="Punainen")
+    assert live(channel, "DRILL").document["attributes"][0]["display"] == "Punainen"
