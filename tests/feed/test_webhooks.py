@@ -193,7 +193,7 @@ def test_the_sweep_only_queues_and_the_worker_sends(channel, receiver, settings,
     first = list(default_task_backend.results)
     assert len(first) == 1 and len(first[0].args[0]) == 2
     for task in first:  # the worker runs the queued task: one attempt each
-        webhooks.deliver(*task.args[:1], ticket=parse_datetime(task.args[1]))
+        webhooks.deliver(task.args[0], ticket=parse_datetime(task.args[1]))
     assert len(receiver.requests) == 2
     failed = WebhookDelivery.objects.get(status="pending")
     assert failed.attempts == 1
