@@ -238,12 +238,22 @@ RQ_SHOW_ADMIN_LINK = False
 PIM_FEED_RATE = os.environ.get("PIM_FEED_RATE", "600/min")
 PIM_FEED_DEFAULT_LIMIT = 100
 PIM_FEED_MAX_LIMIT = 1000
-PIM_TOMBSTONE_RETENTION_DAYS = int(os.environ.get("PIM_TOMBSTONE_RETENTION_DAYS", 30))
+# The feed contract keeps tombstones at least 30 days: a shorter history
+# would let a client that syncs monthly miss deletions without a 410.
+PIM_TOMBSTONE_MIN_RETENTION_DAYS = 30
+PIM_TOMBSTONE_RETENTION_DAYS = int(os.environ.get("PIM_TOMBSTONE_RETENTION_DAYS", PIM_TOMBSTONE_MIN_RETENTION_DAYS))
+if PIM_TOMBSTONE_RETENTION_DAYS < PIM_TOMBSTONE_MIN_RETENTION_DAYS:
+    raise ValueError(
+        f"PIM_TOMBSTONE_RETENTION_DAYS must be at least {PIM_TOMBSTONE_MIN_RETENTION_DAYS} (the feed keeps "
+        f"tombstones that long), not {PIM_TOMBSTONE_RETENTION_DAYS}"
+    )
 PIM_WEBHOOK_ALLOW_PRIVATE = env_bool("PIM_WEBHOOK_ALLOW_PRIVATE", False)
 PIM_WEBHOOK_TIMEOUT = float(os.environ.get("PIM_WEBHOOK_TIMEOUT", 10))
 PIM_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("PIM_WEBHOOK_MAX_ATTEMPTS", 8))
 PIM_WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("PIM_WEBHOOK_RETRY_BASE_SECONDS", 60))
 PIM_WEBHOOK_RETRY_MAX_SECONDS = float(os.environ.get("PIM_WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600))
+# A queued delivery the worker has not taken after this long is queued again.
+PIM_WEBHOOK_QUEUE_SECONDS = float(os.environ.get("PIM_WEBHOOK_QUEUE_SECONDS", 600))
 PIM_API_BULK_MAX_ITEMS = int(os.environ.get("PIM_API_BULK_MAX_ITEMS", 1000))
 PIM_SITEMAP_MAX_URLS = int(os.environ.get("PIM_SITEMAP_MAX_URLS", 50_000))
 
@@ -284,10 +294,39 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No validator badge: Swagger UI would fetch it from an outside server.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def cache_from_url(url):
+    """The default cache for PIM_CACHE_URL. ``locmem://`` (the default) is
+    one process's memory; the feed's per-token rate limit and parler's
+    translation cache are then per process, so with several web workers use
+    a shared one: ``redis://host:6379/1`` (or ``rediss://``; Django's
+    RedisCache, the pinned ``redis`` client), ``db://table`` (Django's
+    DatabaseCache; create the table once with ``manage.py createcachetable``)
+    or ``file:///path`` (one host only)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": parts.netloc}
+    if parts.scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if parts.scheme == "db":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": parts.netloc or "pim_cache"}
+    if parts.scheme == "file" and parts.path:
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": parts.path}
+    raise ValueError(
+        f"PIM_CACHE_URL must be locmem://, redis://host:port/db, rediss://…, db://table or file:///path, not {url!r}"
+    )
+
+
+PIM_CACHE_URL = os.environ.get("PIM_CACHE_URL", "locmem://")
+CACHES = {"default": cache_from_url(PIM_CACHE_URL)}
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,4 @@
-"""The core job kinds: publish a channel, refresh completeness, a self-test.
+"""The core job kinds: publish a channel, refresh completeness or edited products, a self-test.
 
 Publishers register their own kinds in a ``job_kinds.py`` of their package
 (``publishing/pdf/job_kinds.py`` …); publishing.jobs imports them all.
@@ -33,6 +33,16 @@ def refresh_completeness(ctx, **params):
     from publishing.completeness import refresh_completeness as refresh
 
     return refresh(progress=ctx.progress, **params)
+
+
+@job_kind("refresh_products")
+def refresh_products(ctx, products):
+    """After a large edit: completeness of these products on every channel,
+    republished where they are published (``services.refresh_products``)."""
+    from publishing.services import refresh_products as refresh
+
+    ctx.log(_("Refreshing %(count)d edited products.") % {"count": len(products)})
+    return refresh(products)
 
 
 @job_kind("selftest")

@@ -29,7 +29,7 @@ DUTIES = (
     Duty("publication windows", 60, "publishing.services.apply_publication_windows"),
     Duty("stamp pending sequence numbers", 30, "publishing.sequencing.stamp_pending"),
     Duty("prune tombstones", 24 * 3600, "publishing.sequencing.prune_tombstones"),
-    Duty("deliver webhooks", 30, "publishing.feed.webhooks.deliver_due"),
+    Duty("queue webhook deliveries", 30, "publishing.feed.webhooks.enqueue_due"),
     Duty("recover stale jobs", 60, "publishing.jobs.recover_stale_jobs"),
     Duty("prune product history", 24 * 3600, "catalog.history.prune_by_settings"),
     Duty("rebuild stale exports", 60, "publishing.exports.service.rebuild_stale_exports"),

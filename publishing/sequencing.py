@@ -24,12 +24,13 @@ stores cursor 8, then A commits 7 below the cursor and is never delivered.
 
 If a process dies between its commit and its stamp, the rows stay pending
 until the next stamp of that channel; the scheduler also calls
-``stamp_pending()`` without arguments every few seconds as a sweep.
+``stamp_pending()`` without arguments every 30 seconds as a sweep (its
+"stamp pending sequence numbers" duty).
 
-Tombstones are kept ``PIM_TOMBSTONE_RETENTION_DAYS``; ``prune_tombstones``
-deletes older ones and raises ChannelSequence.horizon to the highest pruned
-number, so a cursor below the horizon (it may have missed a deletion) is
-answered with 410 by the feed.
+Tombstones are kept ``PIM_TOMBSTONE_RETENTION_DAYS`` (at least 30, checked at
+start-up); ``prune_tombstones`` deletes older ones and raises
+ChannelSequence.horizon to the highest pruned number, so a cursor below the
+horizon (it may have missed a deletion) is answered with 410 by the feed.
 """
 
 from datetime import timedelta

@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.models import Price, Product
+from catalog.models import Price, PriceList, Product
 
 from . import completeness, page_paths
 from .documents import build_document, channel_context, content_hash, document_queryset, tombstone_document
@@ -120,6 +121,43 @@ def evaluate_gates(product, channel, assessment, in_assortment):
     return Gate("", "", live=live, withheld=withheld)
 
 
+def gate_note(gate):
+    """Why the gate holds a product back, or which languages it withholds,
+    with what is missing per language; "" when it passes in full."""
+    if gate.kind:
+        if gate.missing:
+            return gate.reason + " — " + describe_missing_by_locale(gate.missing)
+        return gate.reason
+    if gate.withheld:
+        return _("withheld until complete") + " — " + describe_missing_by_locale(gate.withheld)
+    return ""
+
+
+def held_publications(product, now=None):
+    """[(channel, note)] for the product's wanted publications (published,
+    inside their window, on an active channel) that the gates hold back now,
+    in whole or in some languages — what the editor who just saved it needs
+    to hear. Read-only: the refresh after commit records the same notes."""
+    now = now or timezone.now()
+    publications = [
+        p for p in Publication.objects.filter(product_id=product.pk, is_published=True, channel__is_active=True)
+        .select_related("channel__price_list").order_by("channel__code")
+        if p.in_window(now)
+    ]
+    if not publications:
+        return []
+    loaded = document_queryset().get(pk=product.pk)  # every channel's prices: one load for all of them
+    held = []
+    for publication in publications:
+        channel = publication.channel
+        in_assortment = bool(assortment_ids(channel, [product.pk]))
+        assessment = completeness.assess_channel(loaded, channel) if in_assortment else {}
+        note = gate_note(evaluate_gates(loaded, channel, assessment, in_assortment))
+        if note:
+            held.append((channel, note))
+    return held
+
+
 class _Batch:
     """Collected writes of one batch, flushed with bulk statements."""
 
@@ -203,7 +241,7 @@ class _Batch:
             stamp_after_commit(self.channel.pk)
 
 
-def _reconcile(batch, product, publication, gate, outcome, *, touch=False):
+def _reconcile(batch, product, publication, gate, outcome):
     """Bring the channel's snapshots of one product in line with its intent."""
     now, channel = batch.now, batch.channel
     ctx = channel_context(channel)
@@ -229,10 +267,7 @@ def _reconcile(batch, product, publication, gate, outcome, *, touch=False):
     if gate.kind:
         # Held back: the last snapshots keep being served.
         outcome.state, outcome.reason, outcome.missing = "held", gate.reason, gate.missing
-        text = gate.reason
-        if gate.missing:
-            text += " — " + describe_missing_by_locale(gate.missing)
-        _set_blocked(batch, publication, text)
+        _set_blocked(batch, publication, gate_note(gate))
         return outcome
     for locale in gate.live:
         document = build_document(product, channel, locale, now=now)
@@ -244,11 +279,8 @@ def _reconcile(batch, product, publication, gate, outcome, *, touch=False):
         if snap.locale not in ctx.languages and batch.tombstone(snap):
             outcome.tombstoned.append(snap.locale)
     outcome.withheld = gate.withheld
-    note = ""
-    if gate.withheld:
-        note = _("withheld until complete") + " — " + describe_missing_by_locale(gate.withheld)
-    _set_blocked(batch, publication, note)
-    if outcome.written or touch or publication.last_published_at is None:
+    _set_blocked(batch, publication, gate_note(gate))
+    if outcome.written or publication.last_published_at is None:
         publication.last_published_at = now
         batch.save_publication(publication)
     outcome.state = "published" if outcome.written else "unchanged"
@@ -269,7 +301,7 @@ def _load_snapshots(channel, skus):
     return {(row.sku, row.locale): row for row in rows}
 
 
-def _run(channel, product_ids, *, mode, now=None, explicit=False, progress=None, touch=False):
+def _run(channel, product_ids, *, mode, now=None, explicit=False, progress=None):
     """Reconcile ``product_ids`` on ``channel``; returns [Outcome].
 
     mode "publish": record the intent to publish for products that pass the
@@ -316,7 +348,7 @@ def _run(channel, product_ids, *, mode, now=None, explicit=False, progress=None,
                     outcome.state = "skipped"
                     outcomes.append(outcome)
                     continue
-                outcomes.append(_reconcile(batch, product, publication, gate, outcome, touch=touch))
+                outcomes.append(_reconcile(batch, product, publication, gate, outcome))
             batch.flush()
         if progress:
             progress(min(start + BATCH_SIZE, total), total)
@@ -450,19 +482,33 @@ def publish_channel(channel, skus=None, progress=None):
 def publish_due(channels=None, skus=None, progress=None):
     """What the ``publish`` command runs: on each channel (default: every
     active one) republish what is published and due (new content, opened
-    windows) and withdraw what is no longer wanted; with ``skus``, publish
-    exactly those products. Returns {channel_code: summary}."""
-    if channels is None:
-        channels = list(Channel.objects.filter(is_active=True).select_related("price_list"))
-    else:
+    windows) and withdraw what is no longer wanted. With ``skus`` and named
+    ``channels``, publish exactly those products there; with ``skus`` alone,
+    republish them only where they are wanted (a publication that is
+    published), so an explicit unpublish stays in force; ``not_wanted`` in
+    each summary lists the skus left alone on that channel.
+    Returns {channel_code: summary}."""
+    chosen = channels is not None
+    if chosen:
         channels = [_channel(c) for c in channels]
+    else:
+        channels = list(Channel.objects.filter(is_active=True).select_related("price_list"))
     results = {}
     for channel in channels:
         now = timezone.now()
         if skus:
             found, unknown = _ids_for_skus(skus)
-            outcomes = _run(channel, found.values(), mode="publish", explicit=True, now=now, progress=progress)
-            results[channel.code] = _summary(channel, outcomes, unknown_skus=unknown)
+            if chosen:
+                outcomes = _run(channel, found.values(), mode="publish", explicit=True, now=now, progress=progress)
+                results[channel.code] = _summary(channel, outcomes, unknown_skus=unknown, not_wanted=[])
+                continue
+            wanted = set(
+                Publication.objects.filter(channel_id=channel.pk, product_id__in=found.values(), is_published=True)
+                .values_list("product_id", flat=True)
+            )
+            outcomes = _run(channel, wanted, mode="refresh", now=now, progress=progress)
+            not_wanted = sorted(sku for sku, pk in found.items() if pk not in wanted)
+            results[channel.code] = _summary(channel, outcomes, unknown_skus=unknown, not_wanted=not_wanted)
             continue
         ids = set(Publication.objects.filter(channel_id=channel.pk).values_list("product_id", flat=True))
         ids |= _sweep_ids(channel)
@@ -474,36 +520,52 @@ def publish_due(channels=None, skus=None, progress=None):
 
 def apply_publication_windows(now=None):
     """The periodic duty: publish what reached publish_from, withdraw what
-    passed publish_until, and rebuild documents whose sale price window or
-    pre-order date turned since they were last published. Returns a short
+    passed publish_until, and rebuild documents whose sale price window, price
+    list validity or pre-order date turned since they were last looked at.
+    Each publication it handles is stamped ``window_checked_at``, so a turn is
+    acted on once, also when the gates hold the product back. Returns a short
     summary (empty when nothing was due)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+
+    def turned_since(prefix=""):
+        # (prefix)valid_from or valid_until passed between the last look and now
+        return (
+            Q(**{f"{prefix}valid_from__lte": now, f"{prefix}valid_from__gt": OuterRef("seen")})
+            | Q(**{f"{prefix}valid_until__lte": now, f"{prefix}valid_until__gt": OuterRef("seen")})
+        )
+
     price_turned = Exists(
         Price.objects.filter(product_id=OuterRef("product_id"), price_list_id=OuterRef("channel__price_list_id"))
-        .filter(
-            Q(valid_from__lte=now, valid_from__gt=OuterRef("last_published_at"))
-            | Q(valid_until__lte=now, valid_until__gt=OuterRef("last_published_at"))
-        )
+        .filter(turned_since())
     )
-    opened = Q(publish_from__lte=now) & (Q(last_published_at__isnull=True) | Q(last_published_at__lt=F("publish_from")))
+    list_turned = Exists(PriceList.objects.filter(pk=OuterRef("channel__price_list_id")).filter(turned_since()))
+    # The later of the last publish and the last look by this duty (Greatest
+    # alone is NULL on SQLite when either is).
+    seen = Greatest(
+        Coalesce("window_checked_at", "last_published_at"), Coalesce("last_published_at", "window_checked_at"),
+    )
+    opened = Q(publish_from__lte=now) & (Q(seen__isnull=True) | Q(seen__lt=F("publish_from")))
     closed = Q(publish_until__lte=now, has_live=True)
     turned = Q(last_published_at__isnull=False) & (
-        Q(price_turned=True)
-        | Q(product__available_from__lte=today, last_published_at__date__lt=F("product__available_from"))
+        Q(price_turned=True) | Q(list_turned=True)
+        | Q(product__available_from__lte=today, seen__date__lt=F("product__available_from"))
     )
     due = (
         Publication.objects.filter(is_published=True)
-        .annotate(has_live=has_live_snapshot(), price_turned=price_turned)
+        .annotate(seen=seen)
+        .annotate(has_live=has_live_snapshot(), price_turned=price_turned, list_turned=list_turned)
         .filter(opened | closed | turned)
-        .values_list("channel_id", "product_id")
+        .values_list("pk", "channel_id", "product_id")
     )
     by_channel = {}
-    for channel_id, product_id in due:
-        by_channel.setdefault(channel_id, set()).add(product_id)
+    for pk, channel_id, product_id in due:
+        by_channel.setdefault(channel_id, {})[product_id] = pk
     summary = {}
     for channel in Channel.objects.filter(pk__in=list(by_channel)).select_related("price_list"):
-        outcomes = _run(channel, by_channel[channel.pk], mode="refresh", now=now, touch=True)
+        due_here = by_channel[channel.pk]
+        outcomes = _run(channel, list(due_here), mode="refresh", now=now)
+        Publication.objects.filter(pk__in=list(due_here.values())).update(window_checked_at=now)
         result = _summary(channel, outcomes)
         summary[channel.code] = {k: result[k] for k in ("published", "unchanged", "held", "withdrawn") if result[k]}
     return summary

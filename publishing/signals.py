@@ -3,9 +3,13 @@
 Edits of the product truth collect the affected product ids per transaction;
 when it commits, completeness is recomputed and published snapshots are
 refreshed once per product (``services.refresh_products``), so an editor's
-save costs one refresh however many rows it touched. Changes of a family's or
-a channel's requirements refresh the products they concern. Deleting a
-product writes tombstones before the row goes.
+save costs one refresh however many rows it touched. Products show parts of
+other rows, and an edit of those refreshes them too: the name, slug and sku
+of related and replacement products, categories, brands, attribute and
+option labels, stores; a price list's currency, VAT flag or validity
+refreshes the channels that use it. Changes of a family's or a channel's
+requirements refresh the products they concern. Deleting a product writes
+tombstones before the row goes.
 
 Bulk loaders wrap their work in ``paused()`` and refresh afterwards with
 ``refresh_completeness`` / ``publish_channel``.
@@ -16,11 +20,11 @@ import threading
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from catalog.models import (
-    Attribute, AttributeOption, AttributeValue, Brand, Category, FamilyAttribute, Price, Product,
+    Attribute, AttributeOption, AttributeValue, Brand, Category, FamilyAttribute, Price, PriceList, Product,
     ProductImage, ProductRelation, Stock, Store, Variant,
 )
 
@@ -55,6 +59,7 @@ class _RefreshAfterCommit:
 
     def __init__(self):
         self.product_ids = set()
+        self.shown_ids = set()  # products whose name, slug or sku other documents show
         self.channel_ids = set()
         self.done = False
 
@@ -66,8 +71,8 @@ class _RefreshAfterCommit:
         try:
             for channel in Channel.objects.filter(pk__in=self.channel_ids).select_related("price_list"):
                 _refresh_channel_later(channel)
-            product_ids = self.product_ids
-            if len(product_ids) > INLINE_LIMIT and _start_job("refresh_completeness", {"republish": True}):
+            product_ids = self.product_ids | _referencing(self.shown_ids)
+            if len(product_ids) > INLINE_LIMIT and _start_job("refresh_products", {"products": sorted(product_ids)}):
                 return
             existing = set(Product.objects.filter(pk__in=list(product_ids)).values_list("pk", flat=True))
             if existing:
@@ -85,18 +90,35 @@ def _current_refresh():
     return func, True
 
 
-def _schedule(product_ids=(), channel_ids=()):
+def _schedule(product_ids=(), channel_ids=(), shown_ids=()):
+    """Refresh ``product_ids`` and ``channel_ids`` once the transaction
+    commits, and the products whose documents show ``shown_ids`` (looked up
+    then, once for the whole transaction)."""
     if is_paused():
         return
     product_ids = {pk for pk in product_ids if pk}
     channel_ids = {pk for pk in channel_ids if pk}
-    if not product_ids and not channel_ids:
+    shown_ids = {pk for pk in shown_ids if pk}
+    if not product_ids and not channel_ids and not shown_ids:
         return
     func, is_new = _current_refresh()
     func.product_ids |= product_ids
     func.channel_ids |= channel_ids
+    func.shown_ids |= shown_ids
     if is_new:
         transaction.on_commit(func)
+
+
+def _referencing(product_ids):
+    """Products whose documents show one of ``product_ids`` (as a relation or
+    as the replacement of a discontinued product)."""
+    if not product_ids:
+        return set()
+    ids = list(product_ids)
+    return (
+        set(ProductRelation.objects.filter(related_id__in=ids).values_list("product_id", flat=True))
+        | set(Product.objects.filter(replacement_id__in=ids).values_list("pk", flat=True))
+    )
 
 
 def enqueue_products(product_ids):
@@ -125,7 +147,7 @@ def _refresh_channel_later(channel):
 @receiver(post_save, sender=Product)
 def _product_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        _schedule([instance.pk])
+        _schedule([instance.pk], shown_ids=[instance.pk])
 
 
 @receiver(pre_delete, sender=Product)
@@ -133,11 +155,13 @@ def _product_deleting(sender, instance, **kwargs):
     from .services import withdraw_deleted_product
 
     withdraw_deleted_product(instance)
+    # Looked up now: the relation rows and replacement links go with the row.
+    _schedule(_referencing([instance.pk]) - {instance.pk})
 
 
 def _translation_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        _schedule([instance.master_id])
+        _schedule([instance.master_id], shown_ids=[instance.master_id])
 
 
 for _signal in (post_save, post_delete):
@@ -207,6 +231,12 @@ def _category_translation_changed(sender, instance, raw=False, **kwargs):
 post_save.connect(_category_translation_changed, sender=Category._parler_meta.root_model, dispatch_uid="pub-cattr")
 
 
+@receiver(pre_delete, sender=Category)
+def _category_deleting(sender, instance, **kwargs):
+    # Deleting a category removes its product links without m2m_changed.
+    _schedule(_products_of(Product.objects.filter(categories=instance)))
+
+
 @receiver(post_save, sender=Brand)
 def _brand_saved(sender, instance, raw=False, created=False, **kwargs):
     if not raw and not created:
@@ -221,18 +251,26 @@ def _attribute_translation_changed(sender, instance, raw=False, **kwargs):
 post_save.connect(_attribute_translation_changed, sender=Attribute._parler_meta.root_model, dispatch_uid="pub-attrtr")
 
 
-def _option_translation_changed(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    option_id = instance.master_id
-    _schedule(
+def _products_with_option(option_id):
+    return (
         _products_of(Product.objects.filter(attribute_values__option_id=option_id))
         | _products_of(Product.objects.filter(attribute_values__options__id=option_id))
         | _products_of(Product.objects.filter(variants__axis_values__id=option_id))
     )
 
 
-post_save.connect(_option_translation_changed, sender=AttributeOption._parler_meta.root_model, dispatch_uid="pub-opttr")
+def _option_changed(sender, instance, raw=False, created=False, **kwargs):
+    # The code is a select's value, the position orders multi-selects; the
+    # label lives in the translation rows (a new one is a new label). A new
+    # option is on no product yet.
+    if raw or (created and sender is AttributeOption):
+        return
+    option_id = instance.pk if sender is AttributeOption else instance.master_id
+    _schedule(_products_with_option(option_id))
+
+
+post_save.connect(_option_changed, sender=AttributeOption, dispatch_uid="pub-opt")
+post_save.connect(_option_changed, sender=AttributeOption._parler_meta.root_model, dispatch_uid="pub-opttr")
 
 
 @receiver(post_save, sender=Attribute)
@@ -250,6 +288,27 @@ def _store_changed(sender, instance, raw=False, **kwargs):
 
 post_save.connect(_store_changed, sender=Store, dispatch_uid="pub-store")
 post_save.connect(_store_changed, sender=Store._parler_meta.root_model, dispatch_uid="pub-storetr")
+
+
+# --- price lists: what the channels using them show -------------------------------
+
+PRICE_LIST_SHOWN = ("currency", "includes_vat", "valid_from", "valid_until")
+
+
+@receiver(pre_save, sender=PriceList)
+def _price_list_saving(sender, instance, raw=False, **kwargs):
+    if not raw and instance.pk:
+        instance._shown_before = PriceList.objects.filter(pk=instance.pk).values_list(*PRICE_LIST_SHOWN).first()
+
+
+@receiver(post_save, sender=PriceList)
+def _price_list_saved(sender, instance, raw=False, created=False, **kwargs):
+    if raw or created:
+        return
+    before = getattr(instance, "_shown_before", None)
+    if before is not None and before == tuple(getattr(instance, name) for name in PRICE_LIST_SHOWN):
+        return  # a rename: no document shows the list's name
+    _schedule(channel_ids=Channel.objects.filter(price_list=instance).values_list("pk", flat=True))
 
 
 # --- requirements: families and channels -----------------------------------------

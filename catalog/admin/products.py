@@ -16,7 +16,7 @@ from parler.forms import TranslatableModelForm
 
 from publishing.admin.actions import PERMISSION as PUBLISH_PERMISSION
 from publishing.admin.actions import PRODUCT_ACTIONS
-from publishing.admin.inlines import COMPLETENESS_PREFETCH, PRODUCT_INLINES, completeness_column
+from publishing.admin.inlines import COMPLETENESS_PREFETCH, PRODUCT_INLINES, completeness_column, warn_held_publications
 
 from ..families import missing_required_attributes
 from ..images import smallest_rendition
@@ -163,6 +163,7 @@ class ProductAdmin(TranslatorLimitsMixin, WorkflowAdminMixin, BulkEditMixin, Tra
         texts_changed = set(form.changed_data) & set(TRANSLATED_PRODUCT_FIELDS)
         language = getattr(form, "language_code", None) or form.instance.get_current_language()
         after_edit(form.instance, request.user, languages=[language] if texts_changed else [])
+        warn_held_publications(request, form.instance)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context.get("adminform").form if context.get("adminform") else None

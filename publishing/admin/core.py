@@ -3,6 +3,7 @@ read-only lists of publications, completeness and snapshots."""
 
 import json
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.db import models
@@ -13,7 +14,21 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..completeness import describe_missing
+from ..feed import webhooks
 from ..models import Channel, ChannelLanguage, Completeness, ProductSnapshot, Publication
+
+
+class ChannelForm(forms.ModelForm):
+    """The channel form: a webhook endpoint is checked when it is saved
+    (https, public addresses only), so the editor sees a refusal at once
+    instead of a failed delivery later. The admin adds the model and fields
+    (and its https default for URLs typed without a scheme)."""
+
+    def clean_webhook_url(self):
+        url = self.cleaned_data.get("webhook_url")
+        if url and "webhook_url" in self.changed_data:
+            webhooks.validate_endpoint(url)
+        return url
 
 
 class ChannelLanguageInline(admin.TabularInline):
@@ -37,6 +52,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin):
+    form = ChannelForm
     list_display = ("code", "name", "kind", "audience", "price_list", "language_list", "requires_complete",
                     "requires_approval", "is_active", "completeness_link")
     list_filter = ("kind", "audience", "is_active")

@@ -4,16 +4,19 @@ channel and language, and per-channel text overrides.
 
 Ticking "published" on a channel (or setting a window) publishes the product
 when the form is saved, as soon as it passes the channel's gates; otherwise
-the publication shows why it is held back.
+the publication shows why it is held back, and ``warn_held_publications``
+tells the editor at once after the save.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Prefetch
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..completeness import describe_missing
 from ..models import Completeness, Publication, TextOverride
+from ..services import held_publications
 
 
 class PublicationInline(admin.TabularInline):
@@ -31,6 +34,15 @@ class PublicationInline(admin.TabularInline):
         if not obj or not obj.blocked_reason:
             return "—"
         return format_html('<span style="color:#ba2121">⚠ {}</span>', obj.blocked_reason)
+
+
+def warn_held_publications(request, product):
+    """After the product form is saved: one warning per channel where the
+    product is wanted but held back, naming what is missing per language."""
+    for channel, note in held_publications(product):
+        messages.warning(request, gettext("Not published on %(channel)s: %(reason)s") % {
+            "channel": channel.code, "reason": note,
+        })
 
 
 class TextOverrideInline(admin.TabularInline):

@@ -23,6 +23,7 @@ from publishing.feed.errors import ChannelInactive
 from publishing.feed.serializers import ErrorSerializer
 from publishing.feed.throttling import FeedRateThrottle
 
+from .examples import examples_for
 from .registry import FORMATS, get_format
 from ..feed.auth import record_pull
 from .service import ExportError, export_for_pull
@@ -84,7 +85,8 @@ class ExportFileView(APIView):
         ],
         responses={
             **{
-                (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description="The export file.")
+                (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description="The export file.",
+                                                   examples=examples_for(media_type))
                 for media_type in sorted({fmt.content_type.split(";")[0] for fmt in FORMATS.values()})
             },
             304: OpenApiResponse(description="Not modified."),

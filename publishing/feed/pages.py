@@ -12,7 +12,9 @@ snapshot row whose ``seq`` moves up whenever its document changes):
   ``top`` (a product served on an earlier page may be deleted while the
   client pages on; older tombstones concern products the client never got).
   When a page has no more rows after it, ``next_cursor`` becomes a plain
-  delta cursor at ``max(last served, top)`` — the cursor to store.
+  delta cursor at ``max(last served, top)`` — the cursor to store. An empty
+  continuation page returns the cursor that was sent: it still means the
+  same position, and deltas from it serve the same changes.
 * **Delta** (``since`` = a delta cursor at position ``p``): every snapshot
   with ``seq > p`` in ``seq`` order, tombstones included. A product changed
   several times appears once, in its latest state, because it has one row.
@@ -109,14 +111,14 @@ def feed_page(channel_id, locale, since=None, limit=100):
     fetched = fetched[:limit]
     last = fetched[-1][0] if fetched else position
 
-    if full_sync and has_more:
+    if since and not fetched:
+        next_cursor = since  # the contract: an empty page answers the cursor sent
+    elif full_sync and has_more:
         next_cursor = cursors.encode(cursors.Cursor(channel_id, locale, last, top))
     elif full_sync:
         next_cursor = cursors.encode(cursors.Cursor(channel_id, locale, max(last, top)))
-    elif fetched:
-        next_cursor = cursors.encode(cursors.Cursor(channel_id, locale, last))
     else:
-        next_cursor = since
+        next_cursor = cursors.encode(cursors.Cursor(channel_id, locale, last))
     body = _body([raw for _seq, raw in fetched], next_cursor, has_more)
     return Page(body=body, etag=etag_of(body), count=len(fetched), has_more=has_more, next_cursor=next_cursor)
 

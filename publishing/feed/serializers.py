@@ -15,6 +15,10 @@ class CategorySerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     path = serializers.CharField(help_text="Names from the root down, joined with \" > \".")
+    google_product_category = serializers.CharField(
+        required=False, help_text="Google product category (taxonomy id or path) of this category or of its "
+                                  "nearest mapped ancestor; present only when one is mapped.",
+    )
 
 
 class SaleSerializer(serializers.Serializer):
@@ -27,12 +31,14 @@ class SaleSerializer(serializers.Serializer):
         return fields
 
 
-class PriceSerializer(serializers.Serializer):
+class VariantPriceSerializer(serializers.Serializer):
     amount = serializers.CharField(help_text="Decimal as a string, e.g. \"12.90\".")
     currency = serializers.CharField(help_text="ISO 4217 code of the channel's price list.")
     includes_vat = serializers.BooleanField()
     sale = SaleSerializer(required=False, help_text="A lower dated price, while it is open.")
 
+
+class PriceSerializer(VariantPriceSerializer):
     def get_fields(self):
         fields = super().get_fields()
         fields["from"] = serializers.BooleanField(
@@ -76,11 +82,12 @@ class VariantSerializer(serializers.Serializer):
     sku = serializers.CharField()
     gtin = serializers.CharField(allow_null=True)
     axes = serializers.DictField(child=serializers.CharField(), help_text="Axis code → translated value.")
-    price = PriceSerializer(allow_null=True)
+    price = VariantPriceSerializer(allow_null=True, help_text="The variant's own price, else the product's.")
     availability = serializers.ChoiceField(choices=AVAILABILITY)
     quantity = serializers.IntegerField()
     stores = StoreSerializer(many=True)
     images = ImageSerializer(many=True)
+    weight_grams = serializers.IntegerField(allow_null=True, help_text="The variant's own weight, else the product's.")
 
 
 class RelationSerializer(serializers.Serializer):
@@ -127,6 +134,7 @@ class DocumentSerializer(serializers.Serializer):
     availability = serializers.ChoiceField(choices=AVAILABILITY)
     available_from = serializers.DateField(allow_null=True)
     quantity = serializers.IntegerField()
+    weight_grams = serializers.IntegerField(allow_null=True, help_text="Shipping weight in grams.")
     stores = StoreSerializer(many=True)
     images = ImageSerializer(many=True)
     attributes = AttributeSerializer(many=True)
@@ -176,7 +184,7 @@ class ErrorSerializer(serializers.Serializer):
 class LocaleErrorSerializer(ErrorSerializer):
     valid_locales = serializers.ListField(
         child=serializers.CharField(), required=False,
-        help_text="With code unknown_locale: the locales this channel publishes.",
+        help_text="With code invalid_locale: the locales this channel publishes.",
     )
 
 
@@ -192,12 +200,14 @@ EXAMPLE_DOCUMENT = {
     "brand": "Nordtool",
     "gtin": "6410000000018",
     "mpn": None,
-    "categories": [{"code": "drills", "name": "Porakoneet", "path": "Työkalut > Porakoneet"}],
+    "categories": [{"code": "drills", "name": "Porakoneet", "path": "Työkalut > Porakoneet",
+                    "google_product_category": "1167"}],
     "url": "http://127.0.0.1:8000/fi/p/akkuporakone-18-v/",
     "price": {"amount": "129.00", "currency": "EUR", "includes_vat": True},
     "availability": "in_stock",
     "available_from": None,
     "quantity": 7,
+    "weight_grams": 1450,
     "stores": [{"code": "kamppi", "name": "Kampin myymälä", "availability": "in_stock", "quantity": 7}],
     "images": [{
         "url": "http://127.0.0.1:8000/media/images/3f2a.jpg", "alt": "Akkuporakone", "width": 1600,
@@ -214,6 +224,11 @@ EXAMPLE_DOCUMENT = {
     "updated_at": "2026-11-24T09:15:02.120000+00:00",
 }
 EXAMPLE_TOMBSTONE = {"sku": "SAW-120", "deleted": True, "locale": "fi", "updated_at": "2026-11-24T10:01:40+00:00"}
+
+DOCUMENT_EXAMPLES = [
+    OpenApiExample("Document", summary="One product in Finnish", value=EXAMPLE_DOCUMENT,
+                   response_only=True, status_codes=["200"]),
+]
 
 PAGE_EXAMPLES = [
     OpenApiExample(

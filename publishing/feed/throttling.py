@@ -7,8 +7,10 @@ from publishing.models import ChannelToken
 
 
 class FeedRateThrottle(SimpleRateThrottle):
-    """Counts requests per token in the default cache (one process's memory
-    with LocMemCache; point CACHES at Redis to share counts between servers)."""
+    """Counts requests per token in the default cache. With the default
+    ``PIM_CACHE_URL=locmem://`` each process counts alone (the limit then
+    multiplies by the number of web workers); a shared cache (``redis://…``,
+    ``db://…``) makes it one limit for every worker and host."""
 
     scope = "feed"
 

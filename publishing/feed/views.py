@@ -13,7 +13,7 @@ from . import pages
 from .auth import ChannelTokenAuthentication, IsChannelToken, record_pull
 from .errors import ChannelInactive, InvalidLimit, InvalidLocale
 from .serializers import (
-    PAGE_EXAMPLES, DocumentSerializer, ErrorSerializer, FeedPageSerializer, LocaleErrorSerializer,
+    DOCUMENT_EXAMPLES, PAGE_EXAMPLES, DocumentSerializer, ErrorSerializer, FeedPageSerializer, LocaleErrorSerializer,
     error_example,
 )
 from .throttling import FeedRateThrottle
@@ -230,7 +230,8 @@ class ChannelProductView(FeedView):
             LOCALE, IF_NONE_MATCH, ETAG_HEADER, RETRY_AFTER,
         ],
         responses={
-            200: DocumentSerializer,
+            200: OpenApiResponse(DocumentSerializer, description="The document, as the feed serves it.",
+                                 examples=DOCUMENT_EXAMPLES),
             304: OpenApiResponse(description="Not modified."),
             400: OpenApiResponse(LocaleErrorSerializer, description="Unknown or missing locale.",
                                  examples=[LOCALE_ERROR]),

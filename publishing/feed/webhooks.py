@@ -1,10 +1,19 @@
 """Webhooks: signed POSTs of publish and unpublish events to a channel's endpoint.
 
 Every stamped snapshot of a channel with a webhook URL becomes one
-WebhookDelivery row (the delivery log the admin shows) and is sent by the job
-worker (``tasks.deliver_webhooks``). A failed attempt is retried with
-exponential backoff by ``deliver_due``, which the scheduler calls; after
+WebhookDelivery row (the delivery log the admin shows). Every attempt, the
+first and each retry, is made by the job worker (``tasks.deliver_webhooks``):
+a failed attempt (an error answer, a refused connection, a host name that
+does not resolve) waits with exponential backoff, and the scheduler's
+``enqueue_due`` only hands deliveries whose time has come to the worker, so a
+slow endpoint never holds up the scheduler's other duties. After
 ``PIM_WEBHOOK_MAX_ATTEMPTS`` attempts the delivery is marked failed.
+
+A queued delivery carries a ticket: its ``next_attempt_at`` is moved to the
+end of a queue lease (``PIM_WEBHOOK_QUEUE_SECONDS``) and the task is given
+that value; only a task holding the current ticket may send it, so a
+delivery is queued once, not on every sweep while the worker is busy, and is
+queued again only if the worker never got to it within the lease.
 
 Requests carry ``X-PIM-Timestamp`` (Unix seconds) and ``X-PIM-Signature:
 sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" keyed with the channel's
@@ -12,9 +21,10 @@ webhook secret>``; ``verify_signature`` is the reference for receivers.
 
 Endpoints must be https and resolve to public addresses only (no loopback,
 private, link-local, …), so a channel setting cannot make the hub probe its
-own network. The checked address is the one connected to (no second DNS
-lookup), and redirects are not followed. ``PIM_WEBHOOK_ALLOW_PRIVATE``
-lifts both rules for development and tests.
+own network. ``validate_endpoint`` checks this when the channel is saved in
+the admin; every attempt checks again, and the checked address is the one
+connected to (no second DNS lookup); redirects are not followed.
+``PIM_WEBHOOK_ALLOW_PRIVATE`` lifts both rules for development and tests.
 """
 
 import hashlib
@@ -30,7 +40,9 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,6 +67,11 @@ def _setting(name, default):
 
 def max_attempts():
     return int(_setting("PIM_WEBHOOK_MAX_ATTEMPTS", 8))
+
+
+def queue_lease():
+    """How long a queued delivery waits for the worker before it is queued again."""
+    return timedelta(seconds=float(_setting("PIM_WEBHOOK_QUEUE_SECONDS", 600)))
 
 
 def retry_delay(attempts):
@@ -108,37 +125,55 @@ def payload_for(channel, snapshot):
 
 
 def create_deliveries(channel, snapshots, now=None):
-    """One pending delivery per stamped snapshot; returns their ids."""
+    """One pending delivery per stamped snapshot, queued under one ticket;
+    returns (ids, ticket)."""
     if not channel.webhook_url or not channel.is_active:
-        return []
-    now = now or timezone.now()
+        return [], None
+    ticket = (now or timezone.now()) + queue_lease()
     rows = WebhookDelivery.objects.bulk_create([
         WebhookDelivery(
             channel=channel, url=channel.webhook_url, payload=payload_for(channel, snap),
-            status=Status.PENDING, next_attempt_at=now,
+            status=Status.PENDING, next_attempt_at=ticket,
         )
         for snap in snapshots if snap.seq is not None
     ], batch_size=500)
     # PostgreSQL and SQLite ≥ 3.35 return the new ids from bulk inserts.
-    return [row.pk for row in rows]
+    return [row.pk for row in rows], ticket
 
 
-def enqueue(ids):
-    """Send these deliveries from the job worker once the transaction commits."""
+def enqueue(ids, ticket=None):
+    """Send these deliveries from the job worker once the transaction commits
+    (``ticket``: the queue lease their rows carry, see the module text)."""
     from .tasks import deliver_webhooks
+
+    ids = list(ids)
+    stamp = ticket.isoformat() if ticket is not None else None
 
     def send():
         for start in range(0, len(ids), TASK_CHUNK):
-            deliver_webhooks.enqueue(list(ids[start:start + TASK_CHUNK]))
+            deliver_webhooks.enqueue(ids[start:start + TASK_CHUNK], stamp)
 
     if ids:
         transaction.on_commit(send)
 
 
+def _take_for_queue(queryset, now):
+    """Give the deliveries of ``queryset`` a fresh ticket and queue them;
+    returns their ids. Rows another sweep took meanwhile are left out."""
+    ticket = now + queue_lease()
+    ids = list(queryset.values_list("pk", flat=True))
+    WebhookDelivery.objects.filter(pk__in=ids).filter(
+        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True), status=Status.PENDING,
+    ).update(next_attempt_at=ticket)
+    taken = list(WebhookDelivery.objects.filter(pk__in=ids, next_attempt_at=ticket).values_list("pk", flat=True))
+    enqueue(taken, ticket)
+    return taken
+
+
 @receiver(snapshots_stamped, dispatch_uid="publishing.feed.webhooks")
 def on_snapshots_stamped(sender, snapshots, **kwargs):
     try:
-        enqueue(create_deliveries(sender, snapshots))
+        enqueue(*create_deliveries(sender, snapshots))
     except Exception:  # the publish has committed; never undo it over a webhook
         logger.exception("could not record webhook deliveries for channel %s", sender)
 
@@ -147,6 +182,11 @@ def on_snapshots_stamped(sender, snapshots, **kwargs):
 
 class UnsafeEndpoint(Exception):
     """The URL may not be called (scheme, or an address inside the network)."""
+
+
+class NameNotResolved(OSError):
+    """The endpoint's host name does not resolve (now): retried with backoff
+    like a refused connection, since DNS fails and recovers on its own."""
 
 
 def _allow_private():
@@ -170,7 +210,7 @@ def resolve_endpoint(url):
     try:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise UnsafeEndpoint(_("Cannot resolve %(host)s: %(error)s") % {"host": parts.hostname, "error": exc}) from None
+        raise NameNotResolved(_("Cannot resolve %(host)s: %(error)s") % {"host": parts.hostname, "error": exc}) from None
     addresses = [info[4][0] for info in infos]
     if not _allow_private():
         refused = [a for a in addresses if not _is_public(a)]
@@ -180,6 +220,18 @@ def resolve_endpoint(url):
                 % {"host": parts.hostname, "address": refused[0]}
             )
     return parts, addresses[0]
+
+
+def validate_endpoint(url):
+    """The save-time check of a channel's webhook URL: https, and a host that
+    resolves to public addresses only (unless ``PIM_WEBHOOK_ALLOW_PRIVATE``);
+    raises ValidationError with the reason."""
+    if not url:
+        return
+    try:
+        resolve_endpoint(url)
+    except (UnsafeEndpoint, NameNotResolved) as exc:
+        raise ValidationError(str(exc), code="unsafe_webhook") from None
 
 
 def _connection(parts, address, timeout):
@@ -229,20 +281,20 @@ def request_for(delivery, secret, timestamp=None):
     return body, headers
 
 
-def _claim(delivery_id, now):
-    """Take a due delivery for one attempt, so the task and the periodic
-    sweep never send it twice at the same time."""
+def _claim(delivery_id, now, ticket=None):
+    """Take a delivery for one attempt: the one queued under ``ticket`` (or,
+    without one, a due one), so no two tasks ever send it at the same time."""
     lease = timedelta(seconds=float(_setting("PIM_WEBHOOK_TIMEOUT", 10)) + 60)
-    return WebhookDelivery.objects.filter(
-        pk=delivery_id, status=Status.PENDING, next_attempt_at__lte=now,
-    ).update(next_attempt_at=now + lease) == 1
+    rows = WebhookDelivery.objects.filter(pk=delivery_id, status=Status.PENDING)
+    rows = rows.filter(next_attempt_at=ticket) if ticket is not None else rows.filter(next_attempt_at__lte=now)
+    return rows.update(next_attempt_at=now + lease) == 1
 
 
-def attempt(delivery_id, now=None):
-    """One attempt at a due delivery; returns its status afterwards (None if
-    it was not due or another process has it)."""
+def attempt(delivery_id, now=None, ticket=None):
+    """One attempt at a delivery queued under ``ticket`` (or a due one);
+    returns its status afterwards (None if another task has it)."""
     now = now or timezone.now()
-    if not _claim(delivery_id, now):
+    if not _claim(delivery_id, now, ticket):
         return None
     delivery = WebhookDelivery.objects.select_related("channel").get(pk=delivery_id)
     delivery.attempts += 1
@@ -274,24 +326,27 @@ def attempt(delivery_id, now=None):
     return delivery.status
 
 
-def deliver(delivery_ids, now=None):
-    """Attempt each delivery that is due; returns how many were delivered."""
-    return sum(attempt(pk, now) == Status.DELIVERED for pk in delivery_ids)
+def deliver(delivery_ids, ticket=None):
+    """The task's work: one attempt at each delivery it was given; returns
+    how many were delivered."""
+    return sum(attempt(pk, ticket=ticket) == Status.DELIVERED for pk in delivery_ids)
 
 
-def deliver_due(now=None, batch=200):
-    """Periodic duty: send deliveries whose (re)try time has come."""
+def enqueue_due(now=None, batch=1000):
+    """Periodic duty: queue deliveries whose (re)try time has come for the
+    job worker (it sends nothing itself); returns how many were queued."""
     now = now or timezone.now()
-    due = list(
+    due = (
         WebhookDelivery.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:batch]
+        .order_by("next_attempt_at", "pk")[:batch]
     )
-    return deliver(due, now=now)
+    return len(_take_for_queue(due, now))
 
 
 def retry_now(deliveries):
     """Queue failed or waiting deliveries for one more attempt at once (admin)."""
     ids = list(deliveries.exclude(status=Status.DELIVERED).values_list("pk", flat=True))
-    WebhookDelivery.objects.filter(pk__in=ids).update(status=Status.PENDING, next_attempt_at=timezone.now())
-    enqueue(ids)
-    return len(ids)
+    now = timezone.now()
+    with transaction.atomic():
+        WebhookDelivery.objects.filter(pk__in=ids).update(status=Status.PENDING, next_attempt_at=now)
+        return len(_take_for_queue(WebhookDelivery.objects.filter(pk__in=ids), now))

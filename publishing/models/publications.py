@@ -17,6 +17,10 @@ class Publication(models.Model):
     # unapproved); the last snapshot keeps being served meanwhile.
     blocked_reason = models.TextField(_("held back because"), blank=True)
     last_published_at = models.DateTimeField(_("last published"), null=True, blank=True)
+    # When the periodic window duty last reconciled this publication: a window
+    # that opened while the product was held, or a price that turned, is due
+    # once, not again every minute until the product is published.
+    window_checked_at = models.DateTimeField(_("windows checked"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("publication")

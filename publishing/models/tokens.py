@@ -35,16 +35,6 @@ class ChannelToken(models.Model):
         token = cls.objects.create(channel=channel, name=name, prefix=raw[:12], key_hash=hash_token(raw))
         return token, raw
 
-    @classmethod
-    def authenticate(cls, raw):
-        if not raw:
-            return None
-        return (
-            cls.objects.select_related("channel")
-            .filter(key_hash=hash_token(raw), revoked_at__isnull=True)
-            .first()
-        )
-
     def revoke(self):
         self.revoked_at = timezone.now()
         self.save(update_fields=["revoked_at"])

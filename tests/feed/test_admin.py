@@ -64,3 +64,32 @@ def test_delivery_log(admin_client, channel):
     detail = admin_client.get(f"/admin/publishing/webhookdelivery/{delivery.pk}/change/")
     assert detail.status_code == 200
     assert admin_client.get("/admin/publishing/webhookdelivery/add/").status_code == 403
+
+
+@pytest.mark.parametrize("url, allow_private, error", [
+    ("https://127.0.0.1/hook", False, "resolves to a loopback, private or reserved address (127.0.0.1)"),
+    ("https://10.0.0.8/hook", False, "resolves to a loopback, private or reserved address (10.0.0.8)"),
+    ("https://localhost:8443/hook", False, "resolves to a loopback, private or reserved address"),
+    ("http://93.184.216.34/hook", False, "Webhook URLs must use https."),
+    ("https://hooks.example.invalid/pim", False, "Cannot resolve hooks.example.invalid"),
+    ("https://93.184.216.34/hook", False, None),
+    ("http://127.0.0.1:8080/hook", True, None),  # development and tests
+])
+def test_webhook_endpoint_is_checked_when_the_channel_is_saved(admin_client, channel, settings, url,
+                                                               allow_private, error):
+    from tests.catalog.conftest import form_data
+
+    settings.PIM_WEBHOOK_ALLOW_PRIVATE = allow_private
+    page_url = f"/admin/publishing/channel/{channel.pk}/change/"
+    data = form_data(admin_client.get(page_url))
+    data.update(webhook_url=url, webhook_secret="s3cret")
+    response = admin_client.post(page_url, data)
+    channel.refresh_from_db()
+    if error is None:
+        assert response.status_code == 302
+        assert channel.webhook_url == url
+        return
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["webhook_url"]
+    assert any(error in message for message in errors), errors
+    assert channel.webhook_url == ""  # nothing saved

@@ -8,6 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from publishing.feed import cursor as cursors
+from publishing.models import ProductSnapshot
 
 from .conftest import apply, get_page, sync
 
@@ -68,6 +69,24 @@ def test_change_during_full_sync_is_not_lost(api, feed):
     assert sorted(copy) == sorted({f"P{i}" for i in range(10)} - {"P1"} | {"NEW"})
     assert [r["sku"] for r in rest].count("P8") == 1
     assert sync(api, since=cursor)[0] == []
+
+
+def test_empty_continuation_page_of_a_full_sync_returns_the_cursor_sent(api, feed):
+    for sku in ("A", "B", "C"):
+        feed.put(sku)
+    first = get_page(api, limit=2).json()
+    assert first["has_more"] is True
+    # The row the first page promised is gone before the client asks for it
+    # (as after a prune), so the continuation page comes back empty.
+    ProductSnapshot.objects.filter(sku="C").delete()
+    since = first["next_cursor"]
+    page = get_page(api, since=since, limit=2).json()
+    assert page == {"results": [], "next_cursor": since, "has_more": False}
+    # That cursor still means the same position: later changes arrive once.
+    feed.put("D")
+    feed.put("A", name="A v2")
+    results, _, _ = sync(api, since=since)
+    assert [(r["sku"], r["name"]) for r in results] == [("D", "Product D"), ("A", "A v2")]
 
 
 def test_tombstone_older_than_full_sync_is_not_served(api, feed):

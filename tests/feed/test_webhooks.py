@@ -7,6 +7,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from publishing.feed import cursor as cursors
 from publishing.feed import webhooks
@@ -109,6 +110,12 @@ def test_no_webhook_url_no_deliveries(channel, django_capture_on_commit_callback
     assert not WebhookDelivery.objects.exists()
 
 
+def sweep(capture, now=None):
+    """The scheduler's webhook duty; the tasks it queues run after commit."""
+    with capture(execute=True):
+        return webhooks.enqueue_due(now=now)
+
+
 def test_failed_delivery_is_retried_with_backoff(channel, receiver, settings, django_capture_on_commit_callbacks):
     settings.PIM_WEBHOOK_RETRY_BASE_SECONDS = 60
     receiver.statuses = [500, 503]
@@ -121,18 +128,18 @@ def test_failed_delivery_is_retried_with_backoff(channel, receiver, settings, dj
     first_wait = delivery.next_attempt_at - timezone.now()
     assert timedelta(seconds=55) < first_wait <= timedelta(seconds=60)
 
-    assert webhooks.deliver_due() == 0  # not due yet
+    assert sweep(django_capture_on_commit_callbacks) == 0  # not due yet
     assert len(receiver.requests) == 1
 
     later = delivery.next_attempt_at + timedelta(seconds=1)
-    assert webhooks.deliver_due(now=later) == 0
+    assert sweep(django_capture_on_commit_callbacks, now=later) == 1
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.response_code) == ("pending", 2, 503)
     # Exponential: the second wait is twice the first.
     second_wait = delivery.next_attempt_at - timezone.now()
     assert timedelta(seconds=115) < second_wait <= timedelta(seconds=120)
 
-    assert webhooks.deliver_due(now=delivery.next_attempt_at + timedelta(seconds=1)) == 1
+    assert sweep(django_capture_on_commit_callbacks, now=delivery.next_attempt_at + timedelta(seconds=1)) == 1
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.last_error) == ("delivered", 3, "")
     assert len(receiver.requests) == 3
@@ -145,10 +152,10 @@ def test_gives_up_after_max_attempts(channel, receiver, settings, django_capture
     pending_snapshot(channel, "A")
     stamp(channel, django_capture_on_commit_callbacks)
     far = timezone.now() + timedelta(days=1)
-    webhooks.deliver_due(now=far)
+    sweep(django_capture_on_commit_callbacks, now=far)
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == ("failed", 2, None)
-    webhooks.deliver_due(now=far + timedelta(days=1))
+    assert sweep(django_capture_on_commit_callbacks, now=far + timedelta(days=1)) == 0
     assert len(receiver.requests) == 2
 
     # The admin's "retry now" gives it one more attempt.
@@ -164,8 +171,68 @@ def test_delivery_is_sent_once_when_task_and_sweep_race(channel, receiver, djang
     stamp(channel, django_capture_on_commit_callbacks)
     delivery = WebhookDelivery.objects.get()
     assert webhooks.attempt(delivery.pk) is None  # already delivered
-    assert webhooks.deliver_due(now=timezone.now() + timedelta(days=1)) == 0
+    assert sweep(django_capture_on_commit_callbacks, now=timezone.now() + timedelta(days=1)) == 0
     assert len(receiver.requests) == 1
+
+
+def test_the_sweep_only_queues_and_the_worker_sends(channel, receiver, settings, django_capture_on_commit_callbacks):
+    """The scheduler's duty sends nothing itself: it queues delivery tasks,
+    once per due delivery, and only the task holding the ticket sends."""
+    from django_tasks import default_task_backend
+
+    from publishing.scheduler import DUTIES
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+    assert "publishing.feed.webhooks.enqueue_due" in {duty.path for duty in DUTIES}
+    receiver.statuses = [500]
+    pending_snapshot(channel, "A")
+    pending_snapshot(channel, "B")
+    stamp(channel, django_capture_on_commit_callbacks)
+    assert receiver.requests == []  # queued, not sent by the stamping process
+    first = list(default_task_backend.results)
+    assert len(first) == 1 and len(first[0].args[0]) == 2
+    for task in first:  # the worker runs the queued task: one attempt each
+        webhooks.deliver(task.args[0], ticket=parse_datetime(task.args[1]))
+    assert len(receiver.requests) == 2
+    failed = WebhookDelivery.objects.get(status="pending")
+    assert failed.attempts == 1
+
+    later = failed.next_attempt_at + timedelta(seconds=1)
+    # Due again: the sweep queues it and returns without sending anything...
+    assert sweep(django_capture_on_commit_callbacks, now=later) == 1
+    assert len(receiver.requests) == 2
+    # ...and a second sweep while the worker is busy does not queue it twice.
+    assert sweep(django_capture_on_commit_callbacks, now=later + timedelta(seconds=30)) == 0
+    queued = [task for task in default_task_backend.results if task not in first]
+    assert len(queued) == 1 and queued[0].args[0] == [failed.pk]
+    # A stale task (an old ticket) sends nothing; the current one sends once.
+    assert webhooks.deliver([failed.pk], ticket=later) == 0
+    assert webhooks.deliver(queued[0].args[0], ticket=parse_datetime(queued[0].args[1])) == 1
+    assert webhooks.deliver(queued[0].args[0], ticket=parse_datetime(queued[0].args[1])) == 0
+    assert len(receiver.requests) == 3
+    # A task the worker never ran is queued again once its lease has passed.
+    pending_snapshot(channel, "C")
+    stamp(channel, django_capture_on_commit_callbacks)
+    lost = WebhookDelivery.objects.get(status="pending")
+    assert sweep(django_capture_on_commit_callbacks, now=timezone.now() + timedelta(seconds=30)) == 0
+    assert sweep(django_capture_on_commit_callbacks, now=lost.next_attempt_at + timedelta(seconds=1)) == 1
+
+
+def test_unresolvable_host_is_retried_with_backoff(channel, settings, django_capture_on_commit_callbacks):
+    # .invalid never resolves (RFC 2606): DNS trouble is temporary, not a verdict.
+    settings.PIM_WEBHOOK_ALLOW_PRIVATE = False
+    channel.webhook_url, channel.webhook_secret = "https://hooks.example.invalid/pim", SECRET
+    channel.save()
+    pending_snapshot(channel, "A")
+    stamp(channel, django_capture_on_commit_callbacks)
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("pending", 1)
+    assert "Cannot resolve hooks.example.invalid" in delivery.last_error
+    assert delivery.next_attempt_at > timezone.now() + timedelta(seconds=50)
+    sweep(django_capture_on_commit_callbacks, now=delivery.next_attempt_at + timedelta(seconds=1))
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("pending", 2)
 
 
 def test_private_endpoint_is_refused(channel, settings, django_capture_on_commit_callbacks):

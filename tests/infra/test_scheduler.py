@@ -86,7 +86,7 @@ def test_the_project_duties_are_declared():
         "publishing.services.apply_publication_windows": 60,
         "publishing.sequencing.stamp_pending": 30,
         "publishing.sequencing.prune_tombstones": 86400,
-        "publishing.feed.webhooks.deliver_due": 30,
+        "publishing.feed.webhooks.enqueue_due": 30,
         "publishing.jobs.recover_stale_jobs": 60,
         "catalog.history.prune_by_settings": 86400,
         "publishing.exports.service.rebuild_stale_exports": 60,

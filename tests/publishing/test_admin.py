@@ -11,11 +11,11 @@ from catalog.models import Product
 from publishing.admin.actions import publish_to_channel, unpublish_from_channel
 from publishing.admin.inlines import COMPLETENESS_PREFETCH, completeness_column
 from publishing.completeness import refresh_completeness
-from publishing.models import ProductSnapshot
+from publishing.models import ProductSnapshot, Publication
 from publishing.services import publish
 from tests.factories import make_product
 
-from .helpers import make_channel, make_complete_product
+from .helpers import make_channel, make_complete_product, make_image
 
 
 @pytest.fixture
@@ -120,3 +120,49 @@ def test_completeness_list_column():
     product = Product.objects.prefetch_related(COMPLETENESS_PREFETCH).get()
     html = str(completeness_column(product))
     assert ">app 40%<" in html and ">web 100%<" in html
+
+
+def _publication_prefix(page):
+    for inline in page.context["inline_admin_formsets"]:
+        if inline.formset.model is Publication:
+            return inline.formset.prefix
+    raise AssertionError("no publication inline on the product form")
+
+
+@pytest.mark.django_db
+def test_saving_a_held_product_in_the_admin_warns_what_is_missing(client, superuser, committed):
+    from tests.catalog.conftest import form_data
+
+    web = make_channel("web", languages=("en", "fi"))
+    app = make_channel("app", languages=("en", "hu"), no_fallback=("hu",))
+    make_channel("print", languages=("en",))
+    product = make_product(sku="BARE", names={"en": "Drill", "fi": "Pora"}, price="9.90")  # no image
+    client.force_login(superuser)
+    url = reverse("admin:catalog_product_change", args=[product.pk]) + "?language=en"
+    page = client.get(url)
+    data = form_data(page)
+    prefix = _publication_prefix(page)
+    data.update({
+        f"{prefix}-TOTAL_FORMS": "2",
+        f"{prefix}-0-channel": str(web.pk), f"{prefix}-0-is_published": "on",
+        f"{prefix}-1-channel": str(app.pk), f"{prefix}-1-is_published": "on",
+    })
+    with committed():
+        response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    texts = [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
+    assert ("warning", "Not published on app: incomplete — en: images") in texts
+    assert ("warning", "Not published on web: incomplete — en: images; fi: images") in texts
+    assert not [text for level, text in texts if "print" in text]  # not wanted there
+    assert any(level == "success" for level, _text in texts)
+    assert not ProductSnapshot.objects.exists()
+    assert "images" in Publication.objects.get(product=product, channel=web).blocked_reason
+
+    # Complete now: saved again, web publishes; app withholds Hungarian alone and says so.
+    make_image(product)
+    with committed():
+        response = client.post(url, form_data(client.get(url)), follow=True)
+    texts = [str(m) for m in get_messages(response.wsgi_request)]
+    assert not [text for text in texts if "web" in text and "Not published" in text]
+    assert "Not published on app: withheld until complete — hu: name, short description, description" in texts
+    assert ProductSnapshot.objects.filter(channel=web, deleted=False).count() == 2

@@ -54,3 +54,47 @@ def test_command_exit_status_is_non_zero(tmp_path):
     )
     assert result.returncode != 0
     assert result.stderr.strip().splitlines()[-1].startswith("manage.py unpublish: error")
+
+
+@pytest.mark.django_db
+def test_publish_skus_without_a_channel_respects_an_explicit_unpublish(committed, capsys):
+    web = make_channel("web", languages=("en",))
+    app = make_channel("app", languages=("en",))
+    shop = make_channel("shop", languages=("en",))
+    make_complete_product(sku="DRILL-1", names={"en": "Drill"})
+    with committed():
+        call_command("publish", "--channel", "web", "DRILL-1")
+        call_command("publish", "--channel", "app", "DRILL-1")
+        call_command("unpublish", "--channel", "app", "DRILL-1")
+    capsys.readouterr()
+    from catalog.models import Product
+
+    product = Product.objects.get(sku="DRILL-1")
+    with committed():
+        # Bypass the signals, as a raw SQL fix would: only the command republishes.
+        Product._parler_meta.root_model.objects.filter(master=product, language_code="en").update(
+            name="Drill, renamed",
+        )
+        call_command("publish", "DRILL-1")
+    out = capsys.readouterr().out
+    assert "web: 1 published" in out and "app: 0 published" in out and "shop: 0 published" in out
+    assert ProductSnapshot.objects.get(channel=web, sku="DRILL-1").document["name"] == "Drill, renamed"
+    withdrawn = ProductSnapshot.objects.get(channel=app, sku="DRILL-1")
+    assert withdrawn.deleted  # still a tombstone: the unpublish stands
+    assert not Publication.objects.get(channel=app, product=product).is_published
+    assert not Publication.objects.filter(channel=shop).exists()
+    assert not ProductSnapshot.objects.filter(channel=shop).exists()
+
+
+@pytest.mark.django_db
+def test_publish_skus_wanted_nowhere_says_so(committed):
+    make_channel("web", languages=("en",))
+    make_complete_product(sku="DRILL-1", names={"en": "Drill"})
+    make_complete_product(sku="SAW-1", names={"en": "Saw"})
+    with committed():
+        call_command("publish", "--channel", "web", "SAW-1")
+    with pytest.raises(CommandError, match=r"Not published on any channel, left alone: DRILL-1 \(publish with "
+                                           r"--channel CODE\)"):
+        call_command("publish", "SAW-1", "DRILL-1")
+    assert not ProductSnapshot.objects.filter(sku="DRILL-1").exists()
+    assert not Publication.objects.filter(product__sku="DRILL-1").exists()

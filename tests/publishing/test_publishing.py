@@ -268,6 +268,26 @@ def test_stamp_sweep_and_tombstone_pruning(committed, settings):
     assert not ProductSnapshot.objects.exists()
 
 
+@pytest.mark.parametrize("days, refused", [("29", True), ("30", False), ("90", False)])
+def test_tombstone_retention_below_the_contract_refuses_to_start(days, refused):
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {**os.environ, "PIM_TOMBSTONE_RETENTION_DAYS": days, "PIM_SECRET_KEY": "retention-test"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
+    )
+    assert (result.returncode != 0) is refused, result.stderr
+    if refused:
+        assert result.stderr.strip().splitlines()[-1] == (
+            "ValueError: PIM_TOMBSTONE_RETENTION_DAYS must be at least 30 (the feed keeps tombstones that long), "
+            "not 29"
+        )
+
+
 @pytest.mark.django_db
 def test_narrowing_a_channel_assortment_withdraws_the_leavers(committed):
     tools, garden = make_category("tools"), make_category("garden")

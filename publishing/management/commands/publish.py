@@ -11,7 +11,8 @@ from ._channels import channel_by_code, products_by_sku
 class Command(BaseCommand):
     help = _(
         "(Re)publish what is due on one channel or on all of them; with SKUs, "
-        "publish exactly those products."
+        "publish exactly those products on --channel, or without it republish "
+        "them where they are published (an unpublish stays)."
     )
 
     def add_arguments(self, parser):
@@ -40,3 +41,11 @@ class Command(BaseCommand):
                 refused.append(f"{sku}@{code}")
         if skus and refused:
             raise CommandError(_("Not published: %(items)s") % {"items": ", ".join(refused)})
+        if skus and not channel:
+            # Without --channel a product is republished only where it is
+            # wanted; one wanted nowhere was left alone, which the user must hear.
+            nowhere = set(skus).intersection(*(summary["not_wanted"] for summary in results.values()))
+            if nowhere:
+                raise CommandError(_(
+                    "Not published on any channel, left alone: %(skus)s (publish with --channel CODE)"
+                ) % {"skus": ", ".join(sorted(nowhere))})
