@@ -442,11 +442,12 @@ def crop_mark_operators(trim, bleed, gap=2.0, width=0.25):
 
 
 def add_crop_marks(pdf_bytes):
-    """The PDF with CMYK crop marks added to every page (document catalog, OutputIntents kept)."""
+    """The PDF with CMYK crop marks added to every page (document catalog, OutputIntents and header kept)."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes)))
+    # pypdf writes %PDF-1.3 unless told otherwise; PDF/X-4 with transparency needs WeasyPrint's own.
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes)), keep_initial_header=True)
     for page in writer.pages:
         trim = [float(v) for v in page.trimbox]
         bleed = [float(v) for v in page.bleedbox]

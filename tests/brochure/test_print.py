@@ -177,6 +177,9 @@ def test_crop_marks_are_cmyk_and_lie_in_the_bleed(campaign):
     reader = PdfReader(str(path))
     assert pdfcheck.rgb_operators(reader) == [] and pdfcheck.rgb_colour_spaces(reader) == []
     assert pdfcheck.output_intents(reader)  # post-processing kept the OutputIntent
+    # PDF/X-4 with transparency needs PDF 1.6 or later: the rewrite keeps WeasyPrint's header
+    marked_version = pdfcheck.header_version(path)
+    assert marked_version >= (1, 6)
     for page in reader.pages:
         trim = [float(v) for v in page.trimbox]
         ops = ContentStream(page.get_contents(), reader).operations
@@ -186,8 +189,10 @@ def test_crop_marks_are_cmyk_and_lie_in_the_bleed(campaign):
             assert not (trim[0] < x < trim[2] and trim[1] < y < trim[3])
     brochure.crop_marks = False
     brochure.save()
-    plain = PdfReader(str(artifact_path(render_brochure("spring", "fi", variant="print"))))
+    plain_path = artifact_path(render_brochure("spring", "fi", variant="print"))
+    plain = PdfReader(str(plain_path))
     assert pdfcheck.operator_counts(plain, [b"K"])[b"K"] == 0
+    assert pdfcheck.header_version(plain_path) == marked_version
 
 
 def test_a5_brochure_has_a5_trim(db):
