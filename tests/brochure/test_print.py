@@ -1,14 +1,16 @@
 """The print variant on real PDFs: what a print shop's preflight checks."""
 
 import subprocess
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from publishing.models import ShortLink
+from publishing.models import ProductSnapshot, ShortLink
 from publishing.pdf import brochure as brochure_module
 from publishing.pdf import cmyk
 from publishing.pdf.brochure import render_brochure
@@ -124,7 +126,8 @@ def test_fonts_embedded_and_cyrillic_extracted(campaign):
         assert "SPRING26" in text
 
 
-def test_qr_decodes_to_the_short_link_and_is_at_least_20mm(print_pdf, campaign, tmp_path):
+def test_qr_decodes_to_the_short_link_that_lands_on_the_page_and_is_at_least_20mm(print_pdf, campaign, client,
+                                                                                    tmp_path):
     artifact, path = print_pdf
     brochure = campaign["brochure"]
     subprocess.run(["pdftoppm", "-r", "300", "-f", "1", "-l", "1", "-png", "-singlefile", str(path),
@@ -139,6 +142,19 @@ def test_qr_decodes_to_the_short_link_and_is_at_least_20mm(print_pdf, campaign, 
         assert link.brochure == brochure and link.language_code == "ru"
         assert artifact.meta["short_links"][link.sku] == result.text
         assert result.text.split("://", 1)[1] in page_text  # the short URL is printed too
+        # the scan: the short link redirects to the product's Russian web page with the campaign tags
+        short = urlsplit(result.text)
+        assert f"{short.scheme}://{short.netloc}" == settings.PIM_BASE_URL
+        response = client.get(short.path)
+        assert response.status_code == 302
+        landing = urlsplit(response["Location"])
+        web_document = ProductSnapshot.objects.get(channel=campaign["web"], sku=link.sku, locale="ru").document
+        assert landing.path == urlsplit(web_document["url"]).path and landing.path.startswith("/ru/p/")
+        assert parse_qs(landing.query) == {"utm_source": ["brochure"], "utm_medium": ["qr"],
+                                           "utm_campaign": [brochure.code]}
+        page = client.get(response["Location"])
+        assert page.status_code == 200
+        assert web_document["name"] in page.content.decode()
         # measured size: the symbol's corners in the 300 dpi raster plus the quiet zone
         position = result.position
         side_px = max(abs(position.top_right.x - position.top_left.x),
