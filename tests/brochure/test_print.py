@@ -16,7 +16,8 @@ from publishing.pdf import cmyk
 from publishing.pdf.brochure import render_brochure
 from publishing.pdf.qr import qr_modules
 from tests.brochure import pdfcheck
-from tests.pdf.pdfutil import artifact_path, fonts, page_texts, spaces
+from tests.pdf.feedcheck import euros_comma, feed_client, feed_document, paid_amount
+from tests.pdf.pdfutil import anchored_texts, artifact_path, fonts, page_texts, spaces
 
 BLEED_PT = 3 * 72 / 25.4  # 8.504 pt
 
@@ -163,6 +164,20 @@ def test_qr_decodes_to_the_short_link_that_lands_on_the_page_and_is_at_least_20m
         with_quiet_zone_mm = side_px * (modules + 8) / modules / 300 * 25.4
         assert with_quiet_zone_mm >= 20
         assert result.ec_level in ("M", "Q")
+
+
+def test_printed_prices_equal_the_feeds_for_the_same_channel_and_locale(print_pdf, campaign):
+    _artifact, path = print_pdf
+    blocks = {sku: spaces(text) for sku, text in anchored_texts(path).items()}
+    skus = [product.sku for product in campaign["products"]]
+    assert sorted(blocks) == sorted(skus)
+    client = feed_client(campaign["channel"].code)
+    for sku in skus:
+        document = feed_document(client, campaign["channel"].code, sku, "ru")
+        block = blocks[sku]
+        assert f"SKU {sku}" in block and document["name"] in block
+        assert not any(f"SKU {other}" in block for other in skus if other != sku)
+        assert euros_comma(paid_amount(document["price"])) in block
 
 
 def test_low_resolution_photo_is_warned(campaign):
