@@ -1,7 +1,7 @@
 """Benchmark of print output: the PDF catalog, a datasheet, shelf labels and the demo brochure.
 
 Usage: .venv/bin/python bench/pdf_bench.py [--products 500] [--locale fi] [--store helsinki-kamppi]
-       [--skip-catalog] [--keep DIR]
+       [--skip-catalog] [--one-piece] [--keep DIR]
 
 Builds a throwaway database (a SQLite file in a temporary folder, or the
 empty database in ``PIM_BENCH_DATABASE_URL``) with its media folder beside
@@ -17,7 +17,11 @@ cached answer: the stored file is reused):
 - the shelf labels of one store and the PDF catalog of the whole channel
   (cut into parts of ``PIM_PDF_PART_PRODUCTS`` rendered in parallel
   processes) — in ``s``, totals over the catalog, so that ``run_all.py``
-  adds the cost per product.
+  adds the cost per product;
+- with ``--one-piece``, the same catalog once more in a single WeasyPrint
+  pass (a fresh process with ``PIM_PDF_PART_PRODUCTS`` beyond the catalog
+  size: no parts, no merge), and the ratio of the two — what rendering in
+  parts gains over WeasyPrint's own rate on the same pages.
 
 Each render is timed in wall seconds and CPU seconds of its process and the
 worker processes it started: on a busy shared machine the wall time mostly
@@ -32,6 +36,7 @@ products.
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -43,6 +48,7 @@ from _common import (
 
 CHANNEL = "print"
 MEASUREMENTS = ("datasheet", "labels", "brochure_print", "brochure_screen", "catalog")
+ONE_PIECE = "catalog_one_piece"  # the catalog without parts, after "catalog" (--one-piece)
 FLAT = {"datasheet", "brochure_print", "brochure_screen"}  # in ms; the others are totals in s
 
 
@@ -86,6 +92,8 @@ def load(folder, products, locale):
 
 def measure(folder, name, locale, store):
     """One document rendered twice in this fresh process; prints its figures."""
+    if name == ONE_PIECE:
+        os.environ["PIM_PDF_PART_PRODUCTS"] = str(10**9)  # read by the settings: one part, rendered in this process
     setup_django(folder, migrate=False)
     from publishing.pdf import common
     from publishing.pdf.brochure import render_brochure
@@ -105,6 +113,7 @@ def measure(folder, name, locale, store):
         "brochure_screen": lambda: render_brochure(plan["brochure"], locale, variant="screen"),
         # the catalog logs its phases (contents, parts, merge)
         "catalog": lambda: render_catalog(CHANNEL, locale, log=say),
+        ONE_PIECE: lambda: render_catalog(CHANNEL, locale, log=say),
     }
     # Fonts and WeasyPrint's first-use costs, paid once per worker process.
     render_pdf("<p>warm-up</p>", stylesheets=[common.static_path("pdf/print.css")])
@@ -148,6 +157,18 @@ def measure(folder, name, locale, store):
         result("catalog_part_peak_rss", round(largest_child_mib()), "MiB")
         print(f"catalog: {cpu / meta['products'] * 1000:.1f} ms CPU per product "
               f"({meta['products']} products in {locale})", flush=True)
+        (folder / "catalog.json").write_text(json.dumps({"wall": seconds, "cpu": cpu, "pages": pages}))
+    elif name == ONE_PIECE:
+        if meta["parts"] != 1 or meta["products"] != len(skus):
+            raise SystemExit(f"{name}: {meta['parts']} parts, {meta['products']} products of {len(skus)}")
+        parts_run = folder / "catalog.json"
+        if parts_run.is_file():
+            in_parts = json.loads(parts_run.read_text())
+            # > 1: the catalog in parts is that many times faster than one WeasyPrint pass
+            result("catalog_parts_speedup", round(seconds / in_parts["wall"], 2))
+            result("catalog_parts_cpu_ratio", round(in_parts["cpu"] / cpu, 2))
+            print(f"one piece: {seconds:.1f} s wall, {cpu:.1f} s CPU, {pages} pages; in parts: "
+                  f"{in_parts['wall']:.1f} s wall, {in_parts['cpu']:.1f} s CPU, {in_parts['pages']} pages", flush=True)
 
 
 # --- the run ----------------------------------------------------------------------
@@ -160,6 +181,8 @@ def main():
     parser.add_argument("--store", default="helsinki-kamppi", help="Store of the shelf labels.")
     parser.add_argument("--skip-catalog", action="store_true",
                         help="Leave out the PDF catalog (the longest render).")
+    parser.add_argument("--one-piece", action="store_true",
+                        help="Also render the catalog in one WeasyPrint pass and report the ratio to the parts.")
     parser.add_argument("--keep", help="Folder for the database and rendered files (default: temporary, removed).")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # load | a measurement
     parser.add_argument("--folder", help=argparse.SUPPRESS)
@@ -172,6 +195,8 @@ def main():
         return
     script = Path(__file__).resolve()
     names = [name for name in MEASUREMENTS if not (args.skip_catalog and name == "catalog")]
+    if args.one_piece and not args.skip_catalog:
+        names.append(ONE_PIECE)
     failed = []
     with scratch_folder(args.keep, prefix="pdf-bench-") as folder:
         if run_child(script, "load", folder, "--products", args.products, "--locale", args.locale):

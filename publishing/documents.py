@@ -1,9 +1,9 @@
 """The document builder: one resolved dict per product × channel × language.
 
 ``build_document(product, channel, locale)`` is the only place where texts,
-fallback, overrides, attributes, price, availability, images, variants and
-URLs are decided. Every publisher (feed, web, PDF, exports) renders from its
-result, so the same product says the same thing everywhere.
+fallback, overrides, attributes, price, availability, images, documents,
+variants and URLs are decided. Every publisher (feed, web, PDF, exports)
+renders from its result, so the same product says the same thing everywhere.
 
 It reads only data that ``document_queryset()`` prefetched, so building N
 documents costs a constant number of queries. The result is exactly what the
@@ -31,8 +31,8 @@ from django.db.models.query import ModelIterable
 from django.utils import timezone
 
 from catalog.models import (
-    Attribute, AttributeOption, AttributeValue, Category, FamilyAttribute, ImageFile, Price, Product, ProductImage,
-    ProductRelation, Stock, Store, Variant,
+    Attribute, AttributeOption, AttributeValue, Category, FamilyAttribute, ImageFile, Price, Product,
+    ProductDocument, ProductImage, ProductRelation, Stock, Store, Variant,
 )
 from pim.formatting import (
     format_boolean, format_date, format_measurement, format_number, money_amount,
@@ -307,6 +307,7 @@ def load_document_rows(products, scope=None):
     values = list(_in(AttributeValue.objects.all(), "product_id", ids))
     variants = list(_in(Variant.objects.filter(is_active=True), "product_id", ids))
     images = list(_in(ProductImage.objects.all(), "product_id", ids))
+    files = _group(_in(ProductDocument.objects.all(), "product_id", ids), "product_id")
     stock = list(_in(Stock.objects.filter(store__is_active=True), "product_id", ids))
     family_ids = {p.family_id for p in products if p.family_id}
     links = _group(_in(FamilyAttribute.objects.all(), "family_id", family_ids), "family_id")
@@ -413,6 +414,7 @@ def load_document_rows(products, scope=None):
             "stock": stock_by.get(pk, []),
             "prices": prices_by.get(pk, []),
             "relations": relations.get(pk, []),
+            "documents": files.get(pk, []),
             "text_overrides": overrides.get(pk, []),
             "categories": cats,
         }
@@ -666,6 +668,14 @@ def _related_entry(related, kind, locale, fallbacks):
     }
 
 
+def _file_entries(product, locale):
+    """The product's documents (manuals, safety sheets …) in ``locale``: a
+    document is a file in one language, so there is no fallback."""
+    files = sorted((f for f in rows_of(product, "documents") if f.language_code == locale and f.file),
+                   key=lambda f: (f.position, f.pk))
+    return [{"title": f.title, "kind": f.kind, "url": media_url(f.file.name)} for f in files]
+
+
 def _google_category(category, nodes):
     """The Google product category of a category: its own mapping, else the
     nearest mapped ancestor's (one mapping on "Tools" covers its subtree)."""
@@ -797,6 +807,7 @@ def build_document(product, channel, locale, *, now=None):
             _related_entry(r.related, r.kind, locale, fallbacks)
             for r in rows_of(product, "relations")
         ],
+        "documents": _file_entries(product, locale),
         "status": product.status,
         "replacement": replacement,
         "fallback": fallback_used,

@@ -25,7 +25,7 @@ from django.dispatch import receiver
 
 from catalog.models import (
     Attribute, AttributeOption, AttributeValue, Brand, Category, FamilyAttribute, Price, PriceList, Product,
-    ProductImage, ProductRelation, Stock, Store, Variant,
+    ProductDocument, ProductImage, ProductRelation, Stock, Store, Variant,
 )
 
 from .models import Channel, ChannelLanguage, Publication, TextOverride
@@ -173,7 +173,8 @@ def _child_changed(sender, instance, raw=False, **kwargs):
         _schedule([instance.product_id])
 
 
-for _model in (AttributeValue, ProductImage, Price, Stock, Variant, ProductRelation, TextOverride, Publication):
+for _model in (AttributeValue, ProductImage, ProductDocument, Price, Stock, Variant, ProductRelation, TextOverride,
+               Publication):
     for _signal in (post_save, post_delete):
         _signal.connect(_child_changed, sender=_model, dispatch_uid=f"pub-child-{_model.__name__}-{_signal}")
 

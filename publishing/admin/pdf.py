@@ -1,10 +1,11 @@
 """Admin page of PDF renders: start a catalog, datasheet or label render as a job and download results.
 
-``/admin/publishing/pdf/`` lists recent catalog/datasheet/label jobs and
-files and has a form (kind, channel, language, SKU or store) that starts a
-job and redirects to the job page with its live progress bar. Query
-parameters prefill the form, e.g. ``?kind=catalog&channel=print``; other
-admin pages link here with :func:`render_page_url`.
+``/admin/publishing/pdf/`` lists recent catalog/datasheet/label jobs (with
+live progress bars) and files and has a form (kind, channel, language, SKU
+or store) that starts a job and redirects to the job page with its live
+progress bar. Query parameters prefill the form, e.g.
+``?kind=catalog&channel=print``; other admin pages link here with
+:func:`render_page_url`.
 """
 
 from django import forms
@@ -108,6 +109,8 @@ def renders_view(request):
         Artifact.objects.filter(kind__in=list(JOB_KINDS)).select_related("channel").order_by("-created_at")[:30]
     )
     jobs = Job.objects.filter(kind__in=list(JOB_KINDS.values())).select_related("artifact").defer("log")
+    # The job list's own live bar (job_progress.js keeps it moving while the job runs).
+    progress_bar = admin.site.get_model_admin(Job).progress_bar
     context = {
         **admin.site.each_context(request),
         "title": _("PDF renders"),
@@ -116,7 +119,7 @@ def renders_view(request):
         "artifacts": [(artifact, artifact_download_url(artifact)) for artifact in artifacts],
         "jobs": [
             (job, reverse("admin:publishing_job_change", args=[job.pk]),
-             artifact_download_url(job.artifact) if job.artifact_id else None)
+             artifact_download_url(job.artifact) if job.artifact_id else None, progress_bar(job))
             for job in jobs.order_by("-created_at")[:20]
         ],
     }

@@ -97,6 +97,12 @@ class RelationSerializer(serializers.Serializer):
     url = serializers.URLField(allow_null=True)
 
 
+class FileSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    kind = serializers.CharField(help_text="What the file is: manual, safety (data sheet), certificate, datasheet, other.")
+    url = serializers.URLField(help_text="Absolute URL under PIM_MEDIA_URL.")
+
+
 class ReplacementSerializer(serializers.Serializer):
     sku = serializers.CharField()
     url = serializers.URLField(allow_null=True)
@@ -140,6 +146,7 @@ class DocumentSerializer(serializers.Serializer):
     attributes = AttributeSerializer(many=True)
     variants = VariantSerializer(many=True)
     relations = RelationSerializer(many=True)
+    documents = FileSerializer(many=True, help_text="Files (manuals, safety sheets …) in this locale.")
     status = serializers.ChoiceField(choices=["active", "discontinued"])
     replacement = ReplacementSerializer(allow_null=True)
     fallback = serializers.ListField(
@@ -218,6 +225,8 @@ EXAMPLE_DOCUMENT = {
     "attributes": [{"code": "voltage", "label": "Jännite", "value": 18, "display": "18 V", "unit": "V"}],
     "variants": [],
     "relations": [],
+    "documents": [{"title": "Käyttöohje", "kind": "manual",
+                   "url": "http://127.0.0.1:8000/media/documents/drill-18v-fi.pdf"}],
     "status": "active",
     "replacement": None,
     "fallback": [],

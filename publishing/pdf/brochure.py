@@ -50,6 +50,7 @@ from publishing.pdf.qr import CMYK_BLACK, qr_svg
 KIND = "brochure"
 TEMPLATES = ("pdf/brochure/brochure.html", "pdf/brochure/_product.html")
 STYLESHEETS = ("pdf/brochure/brochure.css",)
+MODULES = ("brochure.py", "cmyk.py", "qr.py")  # the code that draws the brochure (cache key)
 VARIANTS = ("print", "screen")
 BLEED_MM = 3
 MIN_DPI = 300
@@ -288,12 +289,6 @@ def product_block(document, link, locale, *, variant, palette, photo):
     }
 
 
-def module_versions():
-    """Source hashes of the code that draws the brochure (changed code → re-render)."""
-    here = Path(__file__).parent
-    return file_hash(here / "brochure.py", here / "cmyk.py", here / "qr.py")
-
-
 def render_brochure(code, locale, *, variant="print", progress=None, log=None):
     """Render (or reuse) brochure ``code`` in ``locale`` as ``variant``; returns the Artifact."""
     reporter = common.Reporter(progress, log)
@@ -319,11 +314,11 @@ def render_brochure(code, locale, *, variant="print", progress=None, log=None):
     steps_total = len(rows) + 2
     stylesheets = [common.static_path(name) for name in STYLESHEETS]
     key = common.inputs_hash(
-        KIND, rows=rows, templates=TEMPLATES, stylesheets=stylesheets,
+        KIND, rows=rows, templates=TEMPLATES, stylesheets=stylesheets, locale=locale, modules=MODULES,
         extra={
             "brochure": fields, "variant": variant, "locale": locale, "channel": channel.code,
             "skus": [row[0] for row in rows], "links": {sku: links[(sku, locale)].code for sku, *_ in rows},
-            "profile": profile_digest, "code": module_versions(), "layout": LAYOUT, "qr_mm": QR_MM,
+            "profile": profile_digest, "layout": LAYOUT, "qr_mm": QR_MM,
         },
     )
     subject = f"{brochure.code}:{variant}"
@@ -442,11 +437,12 @@ def crop_mark_operators(trim, bleed, gap=2.0, width=0.25):
 
 
 def add_crop_marks(pdf_bytes):
-    """The PDF with CMYK crop marks added to every page (document catalog, OutputIntents kept)."""
+    """The PDF with CMYK crop marks added to every page (document catalog, OutputIntents and header kept)."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes)))
+    # pypdf writes %PDF-1.3 unless told otherwise; PDF/X-4 with transparency needs WeasyPrint's own.
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes)), keep_initial_header=True)
     for page in writer.pages:
         trim = [float(v) for v in page.trimbox]
         bleed = [float(v) for v in page.bleedbox]

@@ -21,6 +21,7 @@ TEMPLATES = (
     "pdf/_product_block.html", "pdf/catalog_front.html", "pdf/catalog_part.html", "pdf/catalog_furniture.html",
 )
 STYLESHEETS = ("pdf/print.css", "pdf/catalog.css")
+MODULES = ("catalog.py", "parts.py")  # the code that lays the catalog out (cache key)
 
 
 def chapter_of(document):
@@ -164,7 +165,7 @@ def render_catalog(channel_code, locale, *, progress=None, log=None):
     steps_total = len(rows) * (2 if in_parts else 1) + 2
     stylesheets = [common.static_path(name) for name in STYLESHEETS]
     key = common.inputs_hash(
-        KIND, rows=rows, templates=TEMPLATES, stylesheets=stylesheets,
+        KIND, rows=rows, templates=TEMPLATES, stylesheets=stylesheets, locale=locale, modules=MODULES,
         extra={"channel": channel.code, "name": channel.name, "currency": channel.currency, "locale": locale,
                "part_size": parts.part_size() if in_parts else None},
     )

@@ -3,9 +3,10 @@
 Every render reads only published ``ProductSnapshot`` documents, builds one
 HTML string from a template under ``templates/pdf/``, and is stored as an
 Artifact keyed by a hash of everything that shapes the PDF (documents,
-template sources, CSS, font files, settings). An unchanged input returns the
-stored artifact without running WeasyPrint; a failed render stores nothing,
-so the previous artifact stays the one served.
+template sources, CSS, font files, the render code, the language's compiled
+translations, settings). An unchanged input returns the stored artifact
+without running WeasyPrint; a failed render stores nothing, so the previous
+artifact stays the one served.
 """
 
 import os
@@ -141,9 +142,14 @@ def qr_version():
     return file_hash(qr_module) if qr_module.is_file() else ""
 
 
-def file_hash_of_module(name):
-    """Source hash of a module of this package (e.g. the barcode encoder)."""
-    return file_hash(Path(__file__).with_name(name))
+def package_dir():
+    """The folder of this package's modules (whose sources are part of the cache key)."""
+    return Path(__file__).parent
+
+
+def file_hash_of_module(*names):
+    """Source hash of modules of this package (e.g. the barcode encoder)."""
+    return file_hash(*(package_dir() / name for name in names))
 
 
 # --- files that shape a render ---------------------------------------------------
@@ -161,15 +167,26 @@ def static_path(name):
     return Path(found)
 
 
-def inputs_hash(kind, *, rows, templates, stylesheets, extra=None):
+def translation_files(locale):
+    """The project's compiled translations (.mo) of ``locale`` under LOCALE_PATHS that exist."""
+    name = Path(translation.to_locale(locale)) / "LC_MESSAGES" / "django.mo"
+    return [Path(root) / name for root in settings.LOCALE_PATHS if (Path(root) / name).is_file()]
+
+
+def inputs_hash(kind, *, rows, templates, stylesheets, locale=None, modules=(), extra=None):
     """The content hash of one render: documents, template and CSS sources,
-    font files, relevant settings and ``extra`` (channel, store …)."""
+    font files, the sources of ``modules`` of this package (with common.py
+    and render.py, which every render runs through), the compiled
+    translations of ``locale``, relevant settings and ``extra`` (channel,
+    store …). Restyling, reprogramming or retranslating thus re-renders."""
     return content_hash(
         RENDER_SCHEMA, kind,
         [(sku, digest) for sku, digest, _seq, _doc in rows],
         file_hash(*(template_path(t) for t in templates)),
         file_hash(*stylesheets),
         pdf_render.font_files(),
+        file_hash_of_module("common.py", "render.py", *modules),
+        file_hash(*translation_files(locale)) if locale else "",
         {
             "base_url": settings.PIM_BASE_URL,
             "media_url": settings.PIM_MEDIA_URL,
@@ -277,6 +294,7 @@ def cached(kind, key, *, channel, locale, subject, reporter, steps_total):
 
 __all__ = [
     "RenderInputError", "Reporter", "cached", "check_locale", "document_version", "file_hash_of_module",
-    "generated_on", "get_channel", "image_src", "inputs_hash", "key_attributes", "language_codes", "price_text",
-    "qr_markup", "qr_version", "render_to_artifact", "snapshots", "static_path", "write_output",
+    "generated_on", "get_channel", "image_src", "inputs_hash", "key_attributes", "language_codes", "package_dir",
+    "price_text", "qr_markup", "qr_version", "render_to_artifact", "snapshots", "static_path", "translation_files",
+    "write_output",
 ]

@@ -15,6 +15,7 @@ from publishing.pdf import common
 KIND = "datasheet"
 TEMPLATES = ("pdf/datasheet.html",)
 STYLESHEETS = ("pdf/print.css", "pdf/datasheet.css")
+MODULES = ("datasheet.py", "qr.py")  # the code that draws the datasheet (cache key)
 RELATION_KINDS = ("spare_part", "accessory", "replacement", "similar")
 
 
@@ -75,8 +76,8 @@ def render_datasheet(sku, locale, *, channel_code="print", progress=None, log=No
         )
     steps_total = 3
     stylesheets = [common.static_path(name) for name in STYLESHEETS]
-    key = common.inputs_hash(KIND, rows=rows, templates=TEMPLATES, stylesheets=stylesheets,
-                             extra={"channel": channel.code, "locale": locale, "qr": common.qr_version()})
+    key = common.inputs_hash(KIND, rows=rows, templates=TEMPLATES, stylesheets=stylesheets, locale=locale,
+                             modules=MODULES, extra={"channel": channel.code, "locale": locale})
     artifact = common.cached(KIND, key, channel=channel, locale=locale, subject=sku, reporter=reporter,
                              steps_total=steps_total)
     if artifact is not None:

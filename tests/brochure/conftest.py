@@ -1,4 +1,4 @@
-"""Fixtures of the brochure tests: a published print channel (en/fi/ru/bg) and a campaign brochure."""
+"""Fixtures of the brochure tests: a published print channel (en/fi/ru/bg), a campaign brochure, the web channel."""
 
 import datetime
 
@@ -7,9 +7,10 @@ from django.core.cache import cache
 
 from catalog.images import ingest_image
 from catalog.models import ProductImage
-from publishing.models import Brochure, BrochureItem
+from publishing.models import Brochure, BrochureItem, Channel
 from publishing.sequencing import stamp_pending
 from publishing.services import publish_channel
+from publishing.web import pages
 from tests.pdf.builders import build_catalog, jpeg_bytes, make_print_channel
 
 LANGUAGES = ("en", "fi", "ru", "bg")
@@ -77,4 +78,10 @@ def _inline_jobs(settings):
 
 @pytest.fixture
 def campaign(db):
-    return build_brochure_catalog(6, small_image_index=5)
+    """The brochure's products, also published on the web channel where its QR codes land."""
+    parts = build_brochure_catalog(6, small_image_index=5)
+    web = make_print_channel("web", languages=LANGUAGES, name="Web shop", kind=Channel.Kind.WEB)
+    publish_channel(web)
+    stamp_pending()
+    pages.clear_cache()
+    return {**parts, "web": web}

@@ -130,3 +130,13 @@ def boxes(reader):
 def output_intents(reader):
     intents = _resolve(reader.trailer["/Root"].get("/OutputIntents"))
     return [_resolve(intent) for intent in intents or []]
+
+
+def header_version(path):
+    """(major, minor) of the ``%PDF-x.y`` header line of a file."""
+    with open(path, "rb") as handle:
+        first = handle.read(16)
+    if not first.startswith(b"%PDF-"):
+        raise ValueError(f"not a PDF header: {first!r}")
+    major, minor = first[5:8].decode("ascii").split(".")
+    return int(major), int(minor)

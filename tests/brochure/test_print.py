@@ -1,20 +1,23 @@
 """The print variant on real PDFs: what a print shop's preflight checks."""
 
 import subprocess
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from publishing.models import ShortLink
+from publishing.models import ProductSnapshot, ShortLink
 from publishing.pdf import brochure as brochure_module
 from publishing.pdf import cmyk
 from publishing.pdf.brochure import render_brochure
 from publishing.pdf.qr import qr_modules
 from tests.brochure import pdfcheck
-from tests.pdf.pdfutil import artifact_path, fonts, page_texts, spaces
+from tests.pdf.feedcheck import euros_comma, feed_client, feed_document, paid_amount
+from tests.pdf.pdfutil import anchored_texts, artifact_path, fonts, page_texts, spaces
 
 BLEED_PT = 3 * 72 / 25.4  # 8.504 pt
 
@@ -124,7 +127,8 @@ def test_fonts_embedded_and_cyrillic_extracted(campaign):
         assert "SPRING26" in text
 
 
-def test_qr_decodes_to_the_short_link_and_is_at_least_20mm(print_pdf, campaign, tmp_path):
+def test_qr_decodes_to_the_short_link_that_lands_on_the_page_and_is_at_least_20mm(print_pdf, campaign, client,
+                                                                                    tmp_path):
     artifact, path = print_pdf
     brochure = campaign["brochure"]
     subprocess.run(["pdftoppm", "-r", "300", "-f", "1", "-l", "1", "-png", "-singlefile", str(path),
@@ -139,6 +143,19 @@ def test_qr_decodes_to_the_short_link_and_is_at_least_20mm(print_pdf, campaign, 
         assert link.brochure == brochure and link.language_code == "ru"
         assert artifact.meta["short_links"][link.sku] == result.text
         assert result.text.split("://", 1)[1] in page_text  # the short URL is printed too
+        # the scan: the short link redirects to the product's Russian web page with the campaign tags
+        short = urlsplit(result.text)
+        assert f"{short.scheme}://{short.netloc}" == settings.PIM_BASE_URL
+        response = client.get(short.path)
+        assert response.status_code == 302
+        landing = urlsplit(response["Location"])
+        web_document = ProductSnapshot.objects.get(channel=campaign["web"], sku=link.sku, locale="ru").document
+        assert landing.path == urlsplit(web_document["url"]).path and landing.path.startswith("/ru/p/")
+        assert parse_qs(landing.query) == {"utm_source": ["brochure"], "utm_medium": ["qr"],
+                                           "utm_campaign": [brochure.code]}
+        page = client.get(response["Location"])
+        assert page.status_code == 200
+        assert web_document["name"] in page.content.decode()
         # measured size: the symbol's corners in the 300 dpi raster plus the quiet zone
         position = result.position
         side_px = max(abs(position.top_right.x - position.top_left.x),
@@ -147,6 +164,20 @@ def test_qr_decodes_to_the_short_link_and_is_at_least_20mm(print_pdf, campaign, 
         with_quiet_zone_mm = side_px * (modules + 8) / modules / 300 * 25.4
         assert with_quiet_zone_mm >= 20
         assert result.ec_level in ("M", "Q")
+
+
+def test_printed_prices_equal_the_feeds_for_the_same_channel_and_locale(print_pdf, campaign):
+    _artifact, path = print_pdf
+    blocks = {sku: spaces(text) for sku, text in anchored_texts(path).items()}
+    skus = [product.sku for product in campaign["products"]]
+    assert sorted(blocks) == sorted(skus)
+    client = feed_client(campaign["channel"].code)
+    for sku in skus:
+        document = feed_document(client, campaign["channel"].code, sku, "ru")
+        block = blocks[sku]
+        assert f"SKU {sku}" in block and document["name"] in block
+        assert not any(f"SKU {other}" in block for other in skus if other != sku)
+        assert euros_comma(paid_amount(document["price"])) in block
 
 
 def test_low_resolution_photo_is_warned(campaign):
@@ -177,6 +208,9 @@ def test_crop_marks_are_cmyk_and_lie_in_the_bleed(campaign):
     reader = PdfReader(str(path))
     assert pdfcheck.rgb_operators(reader) == [] and pdfcheck.rgb_colour_spaces(reader) == []
     assert pdfcheck.output_intents(reader)  # post-processing kept the OutputIntent
+    # PDF/X-4 with transparency needs PDF 1.6 or later: the rewrite keeps WeasyPrint's header
+    marked_version = pdfcheck.header_version(path)
+    assert marked_version >= (1, 6)
     for page in reader.pages:
         trim = [float(v) for v in page.trimbox]
         ops = ContentStream(page.get_contents(), reader).operations
@@ -186,8 +220,10 @@ def test_crop_marks_are_cmyk_and_lie_in_the_bleed(campaign):
             assert not (trim[0] < x < trim[2] and trim[1] < y < trim[3])
     brochure.crop_marks = False
     brochure.save()
-    plain = PdfReader(str(artifact_path(render_brochure("spring", "fi", variant="print"))))
+    plain_path = artifact_path(render_brochure("spring", "fi", variant="print"))
+    plain = PdfReader(str(plain_path))
     assert pdfcheck.operator_counts(plain, [b"K"])[b"K"] == 0
+    assert pdfcheck.header_version(plain_path) == marked_version
 
 
 def test_a5_brochure_has_a5_trim(db):

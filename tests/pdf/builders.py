@@ -45,8 +45,10 @@ def jpeg_bytes(seed, size=(800, 600)):
     return buffer.getvalue()
 
 
-def make_print_channel(code="print", languages=LANGS):
-    channel = Channel.objects.create(code=code, name="Print " + code, price_list=make_price_list("retail"))
+def make_print_channel(code="print", languages=LANGS, **extra):
+    """A channel (the print one unless told otherwise) in ``languages`` on the retail price list."""
+    extra.setdefault("name", "Print " + code)
+    channel = Channel.objects.create(code=code, price_list=make_price_list("retail"), **extra)
     for position, language in enumerate(languages):
         ChannelLanguage.objects.create(channel=channel, language_code=language, position=position)
     return channel

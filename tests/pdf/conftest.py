@@ -1,12 +1,9 @@
 """Fixtures of the PDF tests: a small published catalog with images and stock."""
 
-import socket
-import urllib.request
-from unittest import mock
-
 import pytest
 
 from tests.pdf.builders import build_catalog
+from tests.pdf.offline import refusing_network
 
 
 @pytest.fixture(autouse=True)
@@ -21,12 +18,8 @@ def catalog(db):
 
 @pytest.fixture
 def no_network():
-    """Any attempt to open a socket or a URL fails the test."""
-    def refuse(*args, **kwargs):
-        raise AssertionError(f"network access attempted: {args!r}")
-
-    with mock.patch.object(socket.socket, "connect", refuse), \
-            mock.patch.object(socket, "create_connection", refuse), \
-            mock.patch.object(socket, "getaddrinfo", refuse), \
-            mock.patch.object(urllib.request.OpenerDirector, "open", refuse):
-        yield
+    """Any attempt to open a socket or a URL fails the test, at teardown:
+    WeasyPrint swallows the exception raised at the attempt itself."""
+    with refusing_network() as attempts:
+        yield attempts
+    assert attempts == [], f"network access attempted: {attempts!r}"

@@ -13,7 +13,8 @@ from publishing.jobs import start_job
 from publishing.models import Job, ProductSnapshot
 from publishing.pdf.catalog import render_catalog
 from publishing.pdf.common import RenderInputError
-from tests.pdf.pdfutil import artifact_path, fonts, image_count, page_count, page_texts, spaces
+from tests.pdf.feedcheck import euros_comma, feed_client, feed_document, paid_amount
+from tests.pdf.pdfutil import anchored_texts, artifact_path, fonts, image_count, page_count, page_texts, spaces
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,26 @@ def test_finnish_catalog_has_names_prices_with_decimal_comma_and_images(catalog)
     assert "4,1 kg" in text or any(a["display"] in text for d in documents for a in d["attributes"])
     assert image_count(path) >= 4  # main images came from local media through the fetcher
     assert artifact.meta["products"] == 6 and artifact.meta["pages"] == page_count(path)
+
+
+def test_printed_prices_equal_the_feeds_for_the_same_channel_and_locale(catalog):
+    path = artifact_path(render_catalog("print", "fi"))
+    blocks = {sku: spaces(text) for sku, text in anchored_texts(path).items()}
+    skus = sorted(d["sku"] for d in _documents("fi"))
+    assert sorted(blocks) == skus
+    client = feed_client("print")
+    variant_prices = 0
+    for sku in skus:
+        document = feed_document(client, "print", sku, "fi")
+        block = blocks[sku]
+        # the block is this product's, and only this one's
+        assert f"SKU {sku}" in block and document["name"] in block
+        assert not any(f"SKU {other} " in block for other in skus if other != sku)
+        assert euros_comma(paid_amount(document["price"])) in block
+        for variant in document["variants"]:
+            assert variant["sku"] in block and euros_comma(paid_amount(variant["price"])) in block
+            variant_prices += 1
+    assert variant_prices >= 2
 
 
 def test_russian_catalog_has_cyrillic_names_and_every_font_embedded(catalog):

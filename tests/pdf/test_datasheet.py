@@ -3,6 +3,7 @@
 from unittest import mock
 
 import pytest
+from django.conf import settings
 
 from publishing.models import ProductSnapshot
 from publishing.pdf.common import RenderInputError
@@ -74,3 +75,31 @@ def test_external_image_in_a_description_is_refused_without_a_request(catalog, n
     assert "http://example.com/tracker.png" in description  # the sanitiser keeps http images
     assert job.artifact.meta["refused_urls"] == ["http://example.com/tracker.png"]
     assert "Refused http://example.com/tracker.png" in job.log
+
+
+def test_datasheet_lists_the_documents_of_its_own_language(db, django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+
+    from catalog.models import ProductDocument
+    from publishing.sequencing import stamp_pending
+    from tests.pdf.builders import build_catalog
+
+    with django_capture_on_commit_callbacks(execute=True):  # the set-up's own refresh runs here
+        product = build_catalog(3)["products"][0]
+    with django_capture_on_commit_callbacks(execute=True):  # an upload republishes the product
+        for language, title in (("fi", "Käyttöohje ja turvallisuusohjeet"), ("ru", "Руководство по эксплуатации")):
+            ProductDocument.objects.create(
+                product=product, language_code=language, kind=ProductDocument.Kind.MANUAL, title=title,
+                file=ContentFile(b"%PDF-1.4\n%%EOF\n", name=f"manual-{language}.pdf"),
+            )
+    stamp_pending()
+    finnish = _document(product.sku, "fi")["documents"]
+    assert [(d["title"], d["kind"]) for d in finnish] == [("Käyttöohje ja turvallisuusohjeet", "manual")]
+    assert finnish[0]["url"].startswith(settings.PIM_MEDIA_URL + "documents/manual-fi")
+
+    text = spaces("\n".join(page_texts(artifact_path(render_datasheet(product.sku, "fi")))))
+    assert "Dokumentit" in text  # the section heading, in Finnish
+    assert "Käyttöohje ja turvallisuusohjeet" in text
+    assert "Руководство" not in text and "manual-ru" not in text
+    russian = spaces("\n".join(page_texts(artifact_path(render_datasheet(product.sku, "ru")))))
+    assert "Документы" in russian and "Руководство по эксплуатации" in russian and "Käyttöohje" not in russian

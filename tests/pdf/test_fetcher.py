@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from publishing.pdf.fetcher import RefusedURL, SafeFetcher, local_path
 from publishing.pdf.render import render_pdf
 from tests.pdf.builders import jpeg_bytes
+from tests.pdf.offline import refusing_network
 from tests.pdf.pdfutil import image_count
 
 
@@ -81,3 +82,16 @@ def test_render_with_external_and_local_urls_makes_no_request_and_succeeds(media
     assert result.pages == 1
     assert target.read_bytes().startswith(b"%PDF")
     assert image_count(target) == 1  # only the local media image made it in
+
+
+def test_an_attempt_swallowed_by_weasyprint_is_still_recorded(tmp_path):
+    """WeasyPrint's own fetcher, which does go to the network: the render
+    survives the refusal, so only the recorded attempt can fail a test."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    with refusing_network() as attempts:
+        HTML(string='<img src="http://192.0.2.1/pixel.png"><p>x</p>', url_fetcher=URLFetcher()).write_pdf(
+            tmp_path / "out.pdf")
+    assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF")
+    assert attempts, "the request to 192.0.2.1 was not seen"

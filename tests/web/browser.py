@@ -5,11 +5,13 @@ on SQLite and one on PostgreSQL keep theirs apart. Each file is opened with
 Pillow and must show a real page, not a blank one.
 """
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
 from PIL import Image
+from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the networking flags Chromium keeps trying to reach hosts it cannot.
@@ -22,6 +24,17 @@ MIN_COLOURS = 64
 def launch(playwright):
     """Chromium from Debian; launch() gives every run a fresh temporary profile."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@contextmanager
+def chromium_page(width=1100, height=900):
+    """A page in a fresh headless Chromium, closed afterwards."""
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            yield browser.new_page(viewport={"width": width, "height": height})
+        finally:
+            browser.close()
 
 
 def artifacts_dir():

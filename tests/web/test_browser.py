@@ -7,9 +7,9 @@ event loop in this thread, where Django refuses database calls.
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from .browser import artifacts_dir, launch, save_screenshot
+from .browser import artifacts_dir, chromium_page, save_screenshot
 from .conftest import NAMES, make_document, store
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.web.urls")]
@@ -31,11 +31,8 @@ def artifacts():
 
 @pytest.fixture
 def browser_page(artifacts):
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        page = browser.new_page(viewport={"width": 1100, "height": 900})
+    with chromium_page() as page:
         yield page
-        browser.close()
 
 
 def test_hungarian_and_russian_pages_and_language_switch(live_server, published, browser_page, artifacts):
