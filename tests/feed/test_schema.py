@@ -140,13 +140,15 @@ def built_documents(settings):
     """Real documents from the builder, together using every field it can
     emit: variants with their own weight and a sale, a product priced only
     through variants, a mapped category, stores, images, attributes, a
-    relation, a replacement and a channel note."""
+    relation, a replacement, a manual and a channel note."""
     from datetime import timedelta
     from decimal import Decimal
 
     from django.utils import timezone
 
-    from catalog.models import Attribute, Price, Product, ProductRelation, Stock
+    from django.core.files.base import ContentFile
+
+    from catalog.models import Attribute, Price, Product, ProductDocument, ProductRelation, Stock
     from publishing.documents import build_document, document_queryset
     from publishing.models import TextOverride
     from tests.factories import (
@@ -183,6 +185,8 @@ def built_documents(settings):
                          valid_from=now - timedelta(days=1))
     ProductRelation.objects.create(product=drill, related=new, kind="accessory")
     TextOverride.objects.create(product=drill, channel=channel, language_code="fi", field="note", value="Vain netissä")
+    ProductDocument.objects.create(product=drill, language_code="fi", kind=ProductDocument.Kind.MANUAL,
+                                   title="Käyttöohje", file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="manual-fi.pdf"))
     kit = make_complete_product(sku="KIT", names={"en": "Kit"}, price=None)  # priced through its variant only
     kit_variant = make_variant(kit, sku="KIT-1")
     Price.objects.create(price_list=channel.price_list, product=kit, variant=kit_variant, amount=Decimal("49"))
@@ -190,6 +194,7 @@ def built_documents(settings):
     documents = [build_document(product, channel, locale) for product in products for locale in ("en", "fi")]
     drill_fi = next(d for d in documents if d["sku"] == "DRILL" and d["locale"] == "fi")
     assert drill_fi["variants"][0]["price"]["sale"] and drill_fi["categories"][0]["google_product_category"]
+    assert drill_fi["documents"][0]["title"] == "Käyttöohje"
     assert next(d for d in documents if d["sku"] == "KIT")["price"]["from"] is True
     return documents
 
