@@ -178,10 +178,8 @@ def render_labels(store_code, locale, *, channel_code="print", progress=None, lo
             "gtins": [label["gtin"] for label in labels if label["barcode"]], "parts": 1}
     renderer = None
     if in_parts:
-        renderer, meta["parts"] = parts_renderer(context, stylesheets, reporter, steps_done=len(rows),
-                                                 steps_total=steps_total)
-        reporter.log(_("Rendering in %(parts)d parts, %(workers)d at a time.")
-                     % {"parts": meta["parts"], "workers": parts.worker_count()})
+        renderer = parts.prepare(parts_renderer, context, stylesheets, reporter, meta, steps_done=len(rows),
+                                 steps_total=steps_total)
     return common.render_to_artifact(
         KIND, key, template=TEMPLATES[0], context=context, stylesheets=stylesheets,
         filename=f"labels-{store_code}-{locale}.pdf", channel=channel, locale=locale, subject=store_code,

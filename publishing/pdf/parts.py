@@ -26,6 +26,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 
 from publishing.pdf import render as pdf_render
@@ -127,8 +128,18 @@ def merge(front_path, part_paths, furniture_path, handle):
     return len(writer.pages)
 
 
+def prepare(make_renderer, context, stylesheets, reporter, meta, *, steps_done, steps_total):
+    """The renderer(handle) that ``make_renderer`` (a document's
+    parts_renderer) returns, its number of parts noted in ``meta`` and logged."""
+    renderer, meta["parts"] = make_renderer(context, stylesheets, reporter, steps_done=steps_done,
+                                            steps_total=steps_total)
+    reporter.log(_("Rendering in %(parts)d parts, %(workers)d at a time.")
+                 % {"parts": meta["parts"], "workers": worker_count()})
+    return renderer
+
+
 def temp_directory():
     return tempfile.TemporaryDirectory(prefix="pim-pdf-parts-")
 
 
-__all__ = ["merge", "part_size", "render_parallel", "split_chapters", "temp_directory", "worker_count"]
+__all__ = ["merge", "part_size", "prepare", "render_parallel", "split_chapters", "temp_directory", "worker_count"]
