@@ -6,7 +6,8 @@ runs the script again as a child (``run_child``), once or once per
 measurement; the child calls ``setup_django(folder)``, which points Django
 at ``PIM_BENCH_DATABASE_URL`` (an empty database) or at a SQLite file in
 that folder, with media in the folder too, and migrates. The folder goes
-away afterwards, also when a child failed.
+away afterwards, also when a child failed. Figures are printed with
+``result(name, value, unit)``.
 """
 
 import os
@@ -41,6 +42,7 @@ def setup_django(folder, *, migrate=True):
     os.environ["PIM_MEDIA_ROOT"] = str(folder / "media")
     os.environ.setdefault("PIM_SECRET_KEY", "bench-only-secret-key")
     os.environ["PIM_TASKS_BACKEND"] = "immediate"
+    os.environ["PIM_TESTING"] = "1"  # lets the test client's host in
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pim.settings")
     import django
 
@@ -70,6 +72,17 @@ def run_child(script, step, folder, *arguments):
     process with its output passed through; returns its exit status."""
     command = [sys.executable, str(script), "--child", step, "--folder", str(folder), *map(str, arguments)]
     return subprocess.run(command, cwd=ROOT).returncode
+
+
+def result(name, value, unit=""):
+    """One ``RESULT name=value unit`` line (see bench/README.md)."""
+    print(f"RESULT {name}={value} {unit}".rstrip(), flush=True)
+
+
+def percentile(values, q):
+    """The ``q`` quantile (0..1) of ``values``, nearest rank."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def cpu_seconds():
