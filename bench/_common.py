@@ -13,9 +13,11 @@ away afterwards, also when a child failed. Figures are printed with
 import os
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -60,6 +62,10 @@ def scratch_folder(keep=None, prefix="pim-bench-"):
     removed afterwards, also when the run failed."""
     folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix=prefix))
     folder.mkdir(parents=True, exist_ok=True)
+    if threading.current_thread() is threading.main_thread():
+        # run_all.py stops a run that timed out with SIGTERM: exit through
+        # the finally blocks (this one, a server's stop) instead of dying.
+        signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
     try:
         yield folder
     finally:

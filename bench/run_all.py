@@ -54,7 +54,7 @@ RATE_UNITS = {"/s", "products/s", "documents/s", "rows/s"}
 # A script that renders fewer products than the catalog holds says how many
 # with this figure; costs per product are divided by it.
 MEASURED_PRODUCTS = "products"
-GRACE_SECONDS = 10  # between SIGTERM and SIGKILL of a run that timed out
+GRACE_SECONDS = 30  # between SIGTERM and SIGKILL of a run that timed out (time to clean up)
 
 
 def parse_results(stdout):
