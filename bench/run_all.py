@@ -1,7 +1,7 @@
 """Runs every benchmark in bench/ at each catalog size and writes the table in docs/PERFORMANCE.md.
 
 Usage: .venv/bin/python bench/run_all.py [--sizes 10000,100000] [--only feed_bench,web_bench]
-       [--timeout 3600] [--resume] [--no-write]
+       [--timeout 3600] [--database all|sqlite|postgresql] [--resume] [--no-write]
 
 `make bench` calls it. Each script ``bench/*.py`` (except this one and
 ``_*.py``) runs as ``python bench/SCRIPT.py --products N`` in its own
@@ -124,13 +124,16 @@ class PostgresScratch:
             print(f"  (could not drop {name}: {exc})", file=sys.stderr)
 
 
-def databases():
-    """[(label, PostgresScratch or None)]: SQLite always, PostgreSQL when asked."""
+def databases(which="all"):
+    """[(label, PostgresScratch or None)]: SQLite, and PostgreSQL when
+    DATABASE_URL points at a server; ``which`` keeps one of them."""
     plan = [("SQLite", None)]
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         plan.append(("PostgreSQL", PostgresScratch(url)))
-    return plan
+    elif which == "postgresql":
+        sys.exit("--database postgresql needs DATABASE_URL=postgres://… (a server to create databases on)")
+    return [entry for entry in plan if which in ("all", entry[0].lower())]
 
 
 # --- running ------------------------------------------------------------------
@@ -255,9 +258,15 @@ def merge_runs(collected, new):
                                                      run["products"]))
 
 
-def save_runs(runs, stamp, path=RESULTS):
+def save_runs(new, stamp, path=RESULTS):
+    """Merge ``new`` into the file as it is now (another run_all.py, e.g. one
+    per database, may have added to it meanwhile); returns every run."""
+    runs = merge_runs(load_runs(path), new)
     path.parent.mkdir(exist_ok=True)
-    path.write_text(json.dumps({"written": stamp, "runs": runs}, indent=1, ensure_ascii=False))
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"written": stamp, "runs": runs}, indent=1, ensure_ascii=False))
+    temporary.replace(path)
+    return runs
 
 
 # --- the table ----------------------------------------------------------------
@@ -353,6 +362,8 @@ def main():
                         help="Comma list of catalog sizes (default 10000,100000).")
     parser.add_argument("--only", help="Comma list of script names to run (default: all).")
     parser.add_argument("--timeout", type=float, default=3600, help="Seconds per script run.")
+    parser.add_argument("--database", choices=("all", "sqlite", "postgresql"), default="all",
+                        help="Run on this database only (default: SQLite, and PostgreSQL with DATABASE_URL).")
     parser.add_argument("--resume", action="store_true",
                         help="Skip script × size × database runs that bench/results/latest.json has as succeeded.")
     parser.add_argument("--no-write", action="store_true",
@@ -365,7 +376,7 @@ def main():
     collected = load_runs()
     done = {run_key(run) for run in collected if run["exit_status"] == 0}
     runs = []
-    for label, scratch in databases():
+    for label, scratch in databases(args.database):
         for script in scripts:
             for size in sizes:
                 if args.resume and (script.stem, size, label) in done:
@@ -378,10 +389,9 @@ def main():
                 outcome = "ok" if run["exit_status"] == 0 else f"FAILED (exit {run['exit_status']})"
                 print(f"   {outcome} in {run['seconds']} s, {len(run['results'])} figures", flush=True)
                 if not args.no_write:  # kept at once: a session that stops later loses nothing
-                    collected = merge_runs(collected, [run])
-                    save_runs(collected, datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+                    save_runs(runs, datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    table = render_table(merge_runs(collected, runs))
+    table = render_table(merge_runs(collected if args.no_write else load_runs(), runs))
     print(table)
     if not args.no_write:
         write_doc(table, stamp)
