@@ -12,7 +12,6 @@ database (texts, values, prices, stock, the MPN), and the export imported
 back: everything the sheet carries must equal the original again.
 """
 
-from datetime import date, timedelta
 from decimal import Decimal
 from itertools import count
 
