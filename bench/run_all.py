@@ -183,7 +183,7 @@ def run_one(script, products, scratch, timeout):
     lines = queue.Queue()
     reader = threading.Thread(target=_read_lines, args=(process.stdout, lines), daemon=True)
     reader.start()
-    output, timed_out = [], False
+    output, timed_out, ended = [], False, False
     try:
         while True:
             try:
@@ -191,6 +191,7 @@ def run_one(script, products, scratch, timeout):
             except queue.Empty:
                 line = ""
             if line is None:
+                ended = True  # output closed: the child exits (or has)
                 break
             if line:
                 output.append(line)
@@ -202,8 +203,9 @@ def run_one(script, products, scratch, timeout):
                 _stop_group(process)
                 break
     finally:
-        if process.poll() is None and not timed_out:
+        if not ended and not timed_out:
             _stop_group(process)  # interrupted (Ctrl-C): leave nothing running
+        # Not poll()/wait(): they would reap the child before wait4 reads its usage.
         # wait4 gives this child's own peak memory (ru_maxrss, KiB on Linux).
         try:
             _pid, wait_status, usage = os.wait4(process.pid, 0)
