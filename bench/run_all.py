@@ -170,7 +170,8 @@ def run_one(script, products, scratch, timeout):
     env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "PIM_BENCH_DATABASE_URL")}
     env["PYTHONUNBUFFERED"] = "1"
     database_name = None
-    command = [sys.executable, str(script.relative_to(ROOT)), "--products", str(products)]
+    path = script.relative_to(ROOT) if script.is_relative_to(ROOT) else script
+    command = [sys.executable, str(path), "--products", str(products)]
     shown = " ".join([".venv/bin/python", *map(shlex.quote, command[1:])])
     if scratch is not None:
         database_name = f"pim_bench_{script.stem}_{products}"
@@ -243,8 +244,9 @@ def run_key(run):
     return (run["script"], run["products"], run["label"])
 
 
-def load_runs(path=RESULTS):
+def load_runs(path=None):
     """The runs collected so far (bench/results/latest.json), or []."""
+    path = path or RESULTS
     try:
         return json.loads(path.read_text()).get("runs", [])
     except (OSError, ValueError, AttributeError):
@@ -260,9 +262,10 @@ def merge_runs(collected, new):
                                                      run["products"]))
 
 
-def save_runs(new, stamp, path=RESULTS):
+def save_runs(new, stamp, path=None):
     """Merge ``new`` into the file as it is now (another run_all.py, e.g. one
     per database, may have added to it meanwhile); returns every run."""
+    path = path or RESULTS
     runs = merge_runs(load_runs(path), new)
     path.parent.mkdir(exist_ok=True)
     temporary = path.with_suffix(".tmp")
@@ -397,7 +400,7 @@ def main():
     print(table)
     if not args.no_write:
         write_doc(table, stamp)
-        print(f"\nwrote the table into {DOC.relative_to(ROOT)}")
+        print(f"\nwrote the table into {DOC.relative_to(ROOT) if DOC.is_relative_to(ROOT) else DOC}")
     failed = [f"{run['script']} ({run['products']}, {run['label']})" for run in runs if run["exit_status"]]
     if failed:
         sys.exit("failed: " + ", ".join(failed))
