@@ -5,6 +5,7 @@ recovery duty queues the job again (or fails it on its last attempt)."""
 import copy
 import hashlib
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from catalog.models import Price
 from publishing.artifacts import latest_artifact
 from publishing.exports.service import build_export, latest_export
 from publishing.jobs import recover_stale_jobs, start_job
@@ -19,9 +21,10 @@ from publishing.models import Artifact, ChannelToken, Job, ProductSnapshot
 from publishing.pdf.catalog import render_catalog
 from publishing.sequencing import stamp_pending
 from publishing.services import publish, publish_channel
-from .conftest import wait_for
 from tests.pdf.builders import build_catalog
 from tests.publishing.helpers import make_channel, make_complete_product
+
+from .conftest import wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -78,11 +81,9 @@ def test_worker_killed_while_rendering_a_catalog(start_worker, worker_environmen
     catalog = build_catalog(30)
     previous = render_catalog("print", "fi")
     previous_bytes = _stored_bytes(previous)
-    product = catalog["products"][0]
-    product.set_current_language("fi")
-    product.name = "Akkuporakone, uusi malli"
-    product.save()
-    publish(product, catalog["channel"])
+    repriced = catalog["products"][0]
+    Price.objects.filter(product=repriced, variant=None).update(amount=Decimal("777.00"))
+    publish(repriced, catalog["channel"])
     stamp_pending()
 
     job = start_job("render_catalog", {"channel": "print", "locale": "fi"}, max_attempts=2)

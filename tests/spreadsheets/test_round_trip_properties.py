@@ -29,6 +29,10 @@ from .helpers import export_bytes, run_import, state
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 FEATURES = ("led", "brushless", "case")
+ROW_CHOICES = {
+    "status": ["active", "discontinued"], "brand": [None, "nordtool"],
+    "gtin": ["", "6417182000010", "4006381333931"],
+}
 PREFIXES = ("", "", "=", "+", "-", "@", "'", "''", "'=", "=SUM(A1:A9)")
 SAMPLES = [
     "Аккумуляторная дрель 18 В", "Őrült fúró – ű ő", "Äänekäs pölynimuri ö", "Бормашина Ёё ъ",
@@ -86,10 +90,8 @@ def products(draw):
     amounts = st.decimals(min_value=Decimal("0"), max_value=Decimal("99999.99"), places=2, allow_nan=False)
     return {
         "sku": sku,
-        "status": draw(st.sampled_from(["active", "discontinued"])),
-        "brand": draw(st.sampled_from([None, "nordtool"])),
+        **{field: draw(st.sampled_from(choices)) for field, choices in ROW_CHOICES.items()},
         "categories": draw(st.lists(st.sampled_from(["tools", "drills"]), unique=True)),
-        "gtin": draw(st.sampled_from(["", "6417182000010", "4006381333931"])),
         "mpn": draw(st.one_of(st.just(""), texts.map(lambda value: value.replace("\n", " ")[:64]))),
         "translations": translations,
         "attributes": attributes,
