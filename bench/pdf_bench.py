@@ -22,7 +22,7 @@ cached answer: the stored file is reused):
 The print channel is capped at ``--print-products`` (default 10 000): with
 a larger catalog, the products after the first 10 000 SKUs (the brochure's
 kept) are withdrawn from ``print`` before measuring. A 10 000-product
-catalog is about 2 500 pages, some 15 minutes of CPU on this machine; at
+catalog is about 2 100 pages, 11 minutes of CPU on this machine; at
 100 000 the catalog and the labels would take hours on two cores while
 adding nothing new: both render in parts of bounded size, so their cost per
 product is the same at every size beyond a few parts (``RESULT

@@ -1,7 +1,7 @@
 """Runs every benchmark in bench/ at each catalog size and writes the table in docs/PERFORMANCE.md.
 
 Usage: .venv/bin/python bench/run_all.py [--sizes 10000,100000] [--only feed_bench,web_bench]
-       [--timeout 3600] [--database all|sqlite|postgresql] [--resume] [--no-write]
+       [--timeout 7200] [--database all|sqlite|postgresql] [--resume] [--no-write]
 
 `make bench` calls it. Each script ``bench/*.py`` (except this one and
 ``_*.py``) runs as ``python bench/SCRIPT.py --products N`` in its own
@@ -366,7 +366,8 @@ def main():
     parser.add_argument("--sizes", default=os.environ.get("PIM_BENCH_SIZES", "10000,100000"),
                         help="Comma list of catalog sizes (default 10000,100000).")
     parser.add_argument("--only", help="Comma list of script names to run (default: all).")
-    parser.add_argument("--timeout", type=float, default=3600, help="Seconds per script run.")
+    parser.add_argument("--timeout", type=float, default=7200,
+                        help="Seconds per script run (default 7200: pdf_bench at 10 000 took about an hour here).")
     parser.add_argument("--database", choices=("all", "sqlite", "postgresql"), default="all",
                         help="Run on this database only (default: SQLite, and PostgreSQL with DATABASE_URL).")
     parser.add_argument("--resume", action="store_true",
