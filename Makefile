@@ -55,8 +55,11 @@ test: $(VENV)/.installed sysdeps-test messages
 
 # Every bench/*.py at 10k and 100k products (and on PostgreSQL too when
 # DATABASE_URL points at one); writes the table in docs/PERFORMANCE.md.
+# Each script builds its own throwaway database, so nothing is migrated here
+# (DATABASE_URL's own database is never touched).
 # e.g. make bench BENCH_ARGS="--sizes 1000 --only feed_bench --no-write"
-bench: setup
+#      make bench BENCH_ARGS="--sizes 100000 --resume"   (adds to what ran before)
+bench: $(VENV)/.installed sysdeps
 	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 clean:

@@ -6,15 +6,18 @@ runs the script again as a child (``run_child``), once or once per
 measurement; the child calls ``setup_django(folder)``, which points Django
 at ``PIM_BENCH_DATABASE_URL`` (an empty database) or at a SQLite file in
 that folder, with media in the folder too, and migrates. The folder goes
-away afterwards, also when a child failed.
+away afterwards, also when a child failed. Figures are printed with
+``result(name, value, unit)``.
 """
 
 import os
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -41,6 +44,7 @@ def setup_django(folder, *, migrate=True):
     os.environ["PIM_MEDIA_ROOT"] = str(folder / "media")
     os.environ.setdefault("PIM_SECRET_KEY", "bench-only-secret-key")
     os.environ["PIM_TASKS_BACKEND"] = "immediate"
+    os.environ["PIM_TESTING"] = "1"  # lets the test client's host in
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pim.settings")
     import django
 
@@ -58,6 +62,10 @@ def scratch_folder(keep=None, prefix="pim-bench-"):
     removed afterwards, also when the run failed."""
     folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix=prefix))
     folder.mkdir(parents=True, exist_ok=True)
+    if threading.current_thread() is threading.main_thread():
+        # run_all.py stops a run that timed out with SIGTERM: exit through
+        # the finally blocks (this one, a server's stop) instead of dying.
+        signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
     try:
         yield folder
     finally:
@@ -70,6 +78,17 @@ def run_child(script, step, folder, *arguments):
     process with its output passed through; returns its exit status."""
     command = [sys.executable, str(script), "--child", step, "--folder", str(folder), *map(str, arguments)]
     return subprocess.run(command, cwd=ROOT).returncode
+
+
+def result(name, value, unit=""):
+    """One ``RESULT name=value unit`` line (see bench/README.md)."""
+    print(f"RESULT {name}={value} {unit}".rstrip(), flush=True)
+
+
+def percentile(values, q):
+    """The ``q`` quantile (0..1) of ``values``, nearest rank."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def cpu_seconds():

@@ -1,45 +1,29 @@
-"""Benchmark of marketplace exports: time and peak memory per format and catalog size.
+"""Benchmark of marketplace exports: time and peak memory per format.
 
-Usage: .venv/bin/python bench/export_bench.py [--sizes 1000,10000] [--formats google-xml,...] [--keep DIR]
+Usage: .venv/bin/python bench/export_bench.py [--products 10000] [--formats google-xml,...] [--keep DIR]
 
-Builds a throwaway SQLite database and inserts the snapshots of one channel
-and locale directly (bulk_create; every fifth product has three variants, so
-items > products). Each export is then run in a fresh process: wall time,
-peak RSS of that process (and its growth over the process before the
-export), and the peak of Python allocations (tracemalloc, a second run).
-Wall time depends on what else the machine runs; CPU seconds of the export
-process are printed beside it. Budget (issue 7): google-xml for 100 000 products in < 60 s, peak < 300 MB,
-memory flat as the catalog grows.
+Builds a throwaway database (a SQLite file in a temporary folder, or the
+empty database in ``PIM_BENCH_DATABASE_URL``) and inserts the snapshots of
+one channel and locale directly (bulk_create; every fifth product has three
+variants, so items > products). Each export then runs in a fresh process:
+wall time, CPU seconds of that process (wall time depends on what else the
+machine runs), peak RSS of that process and its growth over the process
+before the export, and the peak of Python allocations (tracemalloc, a second
+run). Prints ``RESULT name=value unit`` lines (bench/README.md), one set per
+format (``google_xml_seconds``, ``_cpu``, ``_peak_rss``, ``_python_peak``). Budget (issue 7): google-xml for 100 000
+products in < 60 s, peak < 300 MB, memory flat as the catalog grows.
 """
 
 import argparse
-import json
-import os
-import resource
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _common import (
+    cpu_seconds, database_kind, peak_memory_mib, result, run_child, scratch_folder, setup_django,
+)
+
 FORMATS = ("google-xml", "google-tsv", "meta-csv", "local-inventory", "csv", "xlsx")
-
-
-def setup_django(folder, migrate=False):
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
-    os.environ["PIM_MEDIA_ROOT"] = str(folder / "media")
-    os.environ.setdefault("PIM_SECRET_KEY", "bench-only-secret-key")
-    os.environ["PIM_TASKS_BACKEND"] = "immediate"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pim.settings")
-    import django
-
-    django.setup()
-    if migrate:
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
 
 
 def document(i, locale):
@@ -103,18 +87,25 @@ def populate(start, stop, locale="fi"):
         ProductSnapshot.objects.bulk_create(batch)
 
 
-def memory_mb(field):
-    """VmRSS (now) or VmHWM (peak) of this process in MB. Not ru_maxrss:
-    Linux carries that over from the parent across exec."""
+def rss_mib():
+    """RSS of this process now, in MiB."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
+        if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return 0.0
+
+
+def load(folder, products):
+    url = setup_django(folder)
+    result("database", database_kind(url))
+    started = time.perf_counter()
+    populate(1, products + 1)
+    print(f"{products} products in the database ({time.perf_counter() - started:.1f} s to insert)", flush=True)
 
 
 def measure_one(folder, fmt, locale="fi"):
-    """Runs in its own process: one export, timed, then again under tracemalloc."""
-    setup_django(folder)
+    """In a fresh process: one export, timed, then again under tracemalloc."""
+    setup_django(folder, migrate=False)
     import tracemalloc
 
     from publishing.exports.service import build_export
@@ -122,65 +113,54 @@ def measure_one(folder, fmt, locale="fi"):
 
     channel = Channel.objects.prefetch_related("languages").get(code="bench")
     Artifact.objects.filter(kind="export").delete()
-    before = memory_mb("VmRSS")
-    started, cpu_started = time.perf_counter(), time.process_time()
+    before = rss_mib()
+    started, cpu = time.perf_counter(), cpu_seconds()
     artifact = build_export(channel, locale, fmt)
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    peak_rss = memory_mb("VmHWM")
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    peak = peak_memory_mib()
     Artifact.objects.filter(kind="export").delete()
     tracemalloc.start()
     build_export(channel, locale, fmt)
     _current, traced = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return {
-        "format": fmt, "products": artifact.meta["products"], "items": artifact.meta["items"],
-        "rows": artifact.meta["rows"], "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "bytes": artifact.size_bytes,
-        "rss_before_mb": round(before, 1), "peak_rss_mb": round(peak_rss, 1),
-        "rss_growth_mb": round(peak_rss - before, 1), "python_peak_mb": round(traced / 2**20, 2),
-    }
+    meta = artifact.meta
+    print(f"  {fmt:16} {seconds:7.2f} s ({cpu:.2f} s CPU)  {meta['items']:7d} items  "
+          f"{artifact.size_bytes / 2**20:7.1f} MiB file  peak RSS {peak:6.1f} MiB "
+          f"(+{peak - before:.1f} during export)  python peak {traced / 2**20:.2f} MiB", flush=True)
+    name = fmt.replace("-", "_")
+    result(f"{name}_seconds", round(seconds, 2), "s")
+    result(f"{name}_cpu", round(cpu, 2), "s")
+    result(f"{name}_peak_rss", round(peak, 1), "MiB")
+    result(f"{name}_python_peak", round(traced / 2**20, 2), "MiB")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000", help="Comma list of catalog sizes, ascending.")
+    parser.add_argument("--products", type=int, default=10_000, help="Catalog size (default 10000).")
     parser.add_argument("--formats", default=",".join(FORMATS))
     parser.add_argument("--keep", help="Folder for the database (default: a temporary one, removed after).")
-    parser.add_argument("--json", action="store_true", help="Print the figures as JSON only.")
-    parser.add_argument("--measure", help=argparse.SUPPRESS)  # child process: FORMAT
+    parser.add_argument("--child", help=argparse.SUPPRESS)  # load | a format
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.measure:
-        print(json.dumps(measure_one(Path(args.folder), args.measure)))
+    if args.child == "load":
+        load(Path(args.folder), args.products)
         return
-    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    if args.child:
+        measure_one(Path(args.folder), args.child)
+        return
     formats = [fmt.strip() for fmt in args.formats.split(",") if fmt.strip()]
-    results = []
-    with tempfile.TemporaryDirectory(prefix="export-bench-") as tmp:
-        folder = Path(args.keep or tmp)
-        folder.mkdir(parents=True, exist_ok=True)
-        setup_django(folder, migrate=True)
-        have = 1
-        for size in sizes:
-            started = time.perf_counter()
-            populate(have, size + 1)
-            have = size + 1
-            if not args.json:
-                print(f"{size} products in the database ({time.perf_counter() - started:.1f} s to insert)")
-            for fmt in formats:
-                output = subprocess.run(
-                    [sys.executable, __file__, "--measure", fmt, "--folder", str(folder)],
-                    check=True, capture_output=True, text=True,
-                ).stdout.strip().splitlines()[-1]
-                figures = json.loads(output)
-                results.append(figures)
-                if not args.json:
-                    print(f"  {fmt:16} {figures['seconds']:7.2f} s ({figures['cpu_seconds']:.2f} s CPU)  "
-                          f"{figures['items']:7d} items  "
-                          f"{figures['bytes'] / 2**20:7.1f} MiB file  peak RSS {figures['peak_rss_mb']:6.1f} MB "
-                          f"(+{figures['rss_growth_mb']:.1f} during export)  "
-                          f"python peak {figures['python_peak_mb']:.2f} MB")
-    if args.json:
-        print(json.dumps(results))
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        parser.error(f"unknown formats: {', '.join(unknown)}")
+    script, failed = Path(__file__).resolve(), []
+    with scratch_folder(args.keep, prefix="export-bench-") as folder:
+        if run_child(script, "load", folder, "--products", args.products):
+            sys.exit("inserting the snapshots failed")
+        for fmt in formats:
+            if run_child(script, fmt, folder):  # a failed format is reported; the others still run
+                failed.append(fmt)
+    if failed:
+        sys.exit("failed: " + ", ".join(failed))
 
 
 if __name__ == "__main__":

@@ -1,39 +1,26 @@
 """Benchmark of the channel feed: 500-item page latency and full-sync rate.
 
-Usage: .venv/bin/python bench/feed_bench.py [--products 100000] [--keep DIR]
+Usage: .venv/bin/python bench/feed_bench.py [--products 100000] [--locales ru,en] [--keep DIR]
 
-Builds a throwaway SQLite database, inserts the snapshots of one channel and
-locale directly (bulk_create, documents shaped like real ones, ~2 KB each)
+Builds a throwaway database (a SQLite file in a temporary folder, or the
+empty database in ``PIM_BENCH_DATABASE_URL``), inserts the snapshots of one
+channel directly (bulk_create, documents shaped like real ones, ~2 KB each)
 and measures in-process with Django's test client: the median and p95
-latency of a 500-item page at random cursor positions, and the rate of a full
-sync paged with the maximum page size. Targets: < 50 ms per 500-item page,
-≥ 20 000 products/s.
+latency of a page of 500 items (fewer when the catalog is smaller) at random
+cursor positions, and the rate of a full sync paged with the maximum page
+size. Prints ``RESULT name=value unit`` lines (bench/README.md). Targets:
+< 50 ms per 500-item page, ≥ 20 000 products/s.
 """
 
 import argparse
 import json
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
+from _common import cpu_seconds, database_kind, percentile, result, scratch_folder, setup_django
 
-def setup_django(folder):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
-    os.environ.setdefault("PIM_SECRET_KEY", "bench-only-secret-key")
-    os.environ["PIM_TASKS_BACKEND"] = "immediate"
-    os.environ["PIM_TESTING"] = "1"  # lets the test client's host in
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pim.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+PAGE = 500
 
 
 def document(i, locale, now):
@@ -106,8 +93,9 @@ def measure(channel, raw, products, locale="ru", samples=40):
     client = Client(HTTP_AUTHORIZATION=f"Token {raw}")
     url = f"/api/v1/channels/{channel.code}/products/"
     rng = random.Random(7)
+    page_size = min(PAGE, products)
     # Random positions over the whole sequence, leaving a full page after each.
-    span = max(channel.sequence.last_seq - 500 * channel.languages.count(), 1)
+    span = max(channel.sequence.last_seq - page_size * channel.languages.count(), 1)
 
     def page(params, **headers):
         t0 = time.perf_counter()
@@ -116,23 +104,22 @@ def measure(channel, raw, products, locale="ru", samples=40):
         assert response.status_code == 200, response.content[:200]
         return elapsed, response
 
-    page({"locale": locale, "limit": 500})  # warm-up
+    def random_since():
+        return cursors.encode(cursors.Cursor(channel.pk, locale, rng.randrange(0, span)))
+
+    page({"locale": locale, "limit": page_size})  # warm-up
     timings, sizes = [], []
     for _ in range(samples):
-        position = rng.randrange(0, span)
-        since = cursors.encode(cursors.Cursor(channel.pk, locale, position))
-        elapsed, response = page({"locale": locale, "limit": 500, "since": since})
+        elapsed, response = page({"locale": locale, "limit": page_size, "since": random_since()})
         timings.append(elapsed)
         sizes.append(len(response.content))
-        assert len(json.loads(response.content)["results"]) == 500
-    gz_timings = []
-    for _ in range(samples // 2):
-        position = rng.randrange(0, span)
-        since = cursors.encode(cursors.Cursor(channel.pk, locale, position))
-        elapsed, _response = page({"locale": locale, "limit": 500, "since": since}, HTTP_ACCEPT_ENCODING="gzip")
-        gz_timings.append(elapsed)
+        assert len(json.loads(response.content)["results"]) == page_size
+    gz_timings = [
+        page({"locale": locale, "limit": page_size, "since": random_since()}, HTTP_ACCEPT_ENCODING="gzip")[0]
+        for _ in range(samples // 2)
+    ]
 
-    t0 = time.perf_counter()
+    t0, cpu = time.perf_counter(), cpu_seconds()
     received, since, pages, serving = 0, None, 0, 0.0
     while True:
         params = {"locale": locale, "limit": 1000}
@@ -146,23 +133,19 @@ def measure(channel, raw, products, locale="ru", samples=40):
         since = data["next_cursor"]
         if not data["has_more"]:
             break
-    full_sync = time.perf_counter() - t0
+    full_sync, full_sync_cpu = time.perf_counter() - t0, cpu_seconds() - cpu
     assert received == products, (received, products)
-
-    def pct(values, q):
-        values = sorted(values)
-        return values[min(len(values) - 1, int(q * len(values)))]
-
     return {
-        "products": products,
-        "page500_p50_ms": round(statistics.median(timings) * 1000, 1),
-        "page500_p95_ms": round(pct(timings, 0.95) * 1000, 1),
-        "page500_bytes": int(statistics.median(sizes)),
-        "page500_gzip_p50_ms": round(statistics.median(gz_timings) * 1000, 1),
-        "full_sync_seconds": round(full_sync, 2),
+        "page_size": page_size,
+        "page_p50": round(statistics.median(timings) * 1000, 1),
+        "page_p95": round(percentile(timings, 0.95) * 1000, 1),
+        "page_bytes": int(statistics.median(sizes)),
+        "page_gzip_p50": round(statistics.median(gz_timings) * 1000, 1),
+        "full_sync": round(full_sync, 2),
+        "full_sync_cpu": round(full_sync_cpu, 2),
         "full_sync_pages": pages,
-        "full_sync_products_per_s": int(products / full_sync),
-        "full_sync_server_products_per_s": int(products / serving),
+        "full_sync_rate": int(products / full_sync),
+        "full_sync_server_rate": int(products / serving),
     }
 
 
@@ -172,27 +155,33 @@ def main():
     parser.add_argument("--locales", default="ru",
                         help="Comma list of locales to insert (measured on the first), e.g. ru,en,fi,hu,bg.")
     parser.add_argument("--keep", help="Folder for the database (default: a temporary one, removed after).")
-    parser.add_argument("--json", action="store_true", help="Print the figures as JSON only.")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="feed-bench-") as tmp:
-        folder = Path(args.keep or tmp)
-        folder.mkdir(parents=True, exist_ok=True)
-        setup_django(folder)
-        locales = tuple(code.strip() for code in args.locales.split(",") if code.strip())
+    if args.products < 1:
+        parser.error("--products must be at least 1")
+    locales = tuple(code.strip() for code in args.locales.split(",") if code.strip())
+    with scratch_folder(args.keep, prefix="feed-bench-") as folder:
+        url = setup_django(folder)
+        result("database", database_kind(url))
         channel, raw, insert_seconds = populate(args.products, locales)
+        print(f"snapshots inserted: {args.products} products × {len(locales)} locales in {insert_seconds:.1f} s",
+              flush=True)
         figures = measure(channel, raw, args.products, locale=locales[0])
-        figures["locales"] = len(locales)
-        figures["insert_seconds"] = round(insert_seconds, 1)
-    if args.json:
-        print(json.dumps(figures))
-        return
-    print(f"snapshots inserted: {figures['products']} products × {figures['locales']} locales "
-          f"in {figures['insert_seconds']} s")
-    print(f"500-item page: p50 {figures['page500_p50_ms']} ms, p95 {figures['page500_p95_ms']} ms "
-          f"({figures['page500_bytes'] // 1024} KiB; gzip p50 {figures['page500_gzip_p50_ms']} ms)  target < 50 ms")
-    print(f"full sync: {figures['full_sync_products_per_s']} products/s "
-          f"({figures['full_sync_pages']} pages of 1000 in {figures['full_sync_seconds']} s, client parsing "
-          f"included; serving alone {figures['full_sync_server_products_per_s']}/s)  target ≥ 20000/s")
+    size = figures["page_size"]
+    print(f"{size}-item page: p50 {figures['page_p50']} ms, p95 {figures['page_p95']} ms "
+          f"({figures['page_bytes'] // 1024} KiB; gzip p50 {figures['page_gzip_p50']} ms)  target < 50 ms")
+    print(f"full sync: {figures['full_sync_rate']} products/s ({figures['full_sync_pages']} pages of 1000 in "
+          f"{figures['full_sync']} s, {figures['full_sync_cpu']} s CPU, client parsing included; "
+          f"serving alone {figures['full_sync_server_rate']}/s)  target ≥ 20000/s")
+    result("insert", round(insert_seconds, 2), "s")
+    result("page_items", size)
+    result("page_p50", figures["page_p50"], "ms")
+    result("page_p95", figures["page_p95"], "ms")
+    result("page_gzip_p50", figures["page_gzip_p50"], "ms")
+    result("page_size", round(figures["page_bytes"] / 2**10), "KiB")
+    result("full_sync", figures["full_sync"], "s")
+    result("full_sync_cpu", figures["full_sync_cpu"], "s")
+    result("full_sync_rate", figures["full_sync_rate"], "products/s")
+    result("full_sync_server_rate", figures["full_sync_server_rate"], "products/s")
 
 
 if __name__ == "__main__":

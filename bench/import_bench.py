@@ -1,50 +1,35 @@
 """Benchmark of the product sheet import: create, update and unchanged re-import.
 
-Usage: .venv/bin/python bench/import_bench.py [--rows 5000 50000] [--format csv|xlsx]
+Usage: .venv/bin/python bench/import_bench.py [--products 5000] [--format csv|xlsx]
        [--check-first] [--keep DIR]
 
-Builds a throwaway SQLite database with reference data (brands, categories,
-typed attributes, two price lists, two stores), writes a sheet of N product
-rows in five languages (Cyrillic and Hungarian text, a multi-select, a
-measurement, prices and stock), and times with the real code path
-(catalog.spreadsheets.importer.import_file):
+Builds a throwaway database (a SQLite file in a temporary folder, or the
+empty database in ``PIM_BENCH_DATABASE_URL``) with reference data (brands,
+categories, typed attributes, two price lists, two stores), writes a sheet
+of N product rows in five languages (Cyrillic and Hungarian text, a
+multi-select, a measurement, prices and stock), and times with the real code
+path (catalog.spreadsheets.importer.import_file):
 
 - create: importing the sheet into the empty catalog;
+- export: export_products of the whole catalog;
 - unchanged: importing the export of that catalog back (nothing changes);
-- update: the export with the Finnish name and retail price edited on every row;
-- export: export_products of the whole catalog.
+- update: the export with the Finnish name and retail price edited on every row.
 
 By default the import runs as the command does (rows checked while they are
 written); ``--check-first`` checks every row before the transaction as the
 admin's job does on SQLite (so its progress bar moves during the check).
-Prints rows/s and the peak memory of the process.
+Prints wall and CPU seconds of each step as ``RESULT name=value unit``
+lines (bench/README.md), and the peak memory of the process.
 """
 
 import argparse
 import csv
 import io
-import os
-import resource
-import sys
-import tempfile
 import time
-from pathlib import Path
+
+from _common import cpu_seconds, database_kind, peak_memory_mib, result, scratch_folder, setup_django
 
 LANGUAGES = ("en", "fi", "hu", "ru", "bg")
-
-
-def setup_django(folder):
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
-    os.environ.setdefault("PIM_SECRET_KEY", "bench-only-secret-key")
-    os.environ["PIM_TASKS_BACKEND"] = "immediate"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pim.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def reference_data():
@@ -110,29 +95,24 @@ def edited(export_csv):
     return out.getvalue().encode("utf-8-sig")
 
 
-def timed(label, rows, fn):
-    """Wall and CPU time: on a shared machine the CPU seconds of this process
+def timed(name, label, rows, fn):
+    """Wall and CPU time of one step: on a shared machine the CPU seconds
     (SQLite runs in-process) tell the cost when the wall clock is crowded."""
-    started, cpu = time.perf_counter(), time.process_time()
-    result = fn()
-    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+    started, cpu = time.perf_counter(), cpu_seconds()
+    outcome = fn()
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     print(f"{label:<28} {rows:>7} rows  {seconds:8.1f} s wall {rows / seconds:7.0f} rows/s  "
-          f"{cpu_seconds:8.1f} s cpu {rows / cpu_seconds:7.0f} rows/cpu-s  load {os.getloadavg()[0]:.1f}",
-          flush=True)
-    return result
+          f"{cpu:8.1f} s cpu {rows / max(cpu, 1e-9):7.0f} rows/cpu-s", flush=True)
+    result(name, round(seconds, 2), "s")
+    result(f"{name}_cpu", round(cpu, 2), "s")
+    return outcome
 
 
 def run(rows, format, check_first):
-    from django.db import connection
-
-    from catalog.models import Product
     from catalog.spreadsheets.export import export_products
     from catalog.spreadsheets.importer import import_file
     from publishing import signals
 
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM catalog_product_categories")
-    Product.objects.all().delete()
     data = sheet(rows)
     if format == "xlsx":
         data = to_xlsx(data)
@@ -142,37 +122,35 @@ def run(rows, format, check_first):
         with signals.paused():
             return import_file(io.BytesIO(blob), validate_first=check_first)
 
-    report = timed(f"create ({format})", rows, lambda: do_import(data))
+    report = timed("create", f"create ({format})", rows, lambda: do_import(data))
     assert report.counts["create"] == rows, report.counts
     out = io.BytesIO()
-    timed(f"export ({format})", rows, lambda: export_products(out, format))
+    timed("export", f"export ({format})", rows, lambda: export_products(out, format))
     exported = out.getvalue()
-    report = timed(f"unchanged ({format})", rows, lambda: do_import(exported))
+    report = timed("unchanged", f"unchanged ({format})", rows, lambda: do_import(exported))
     assert report.counts["unchanged"] == rows, report.counts
     csv_out = io.BytesIO()
     export_products(csv_out, "csv")
     changed = edited(csv_out.getvalue())
     if format == "xlsx":
         changed = to_xlsx(changed)
-    report = timed(f"update 2 cells/row ({format})", rows, lambda: do_import(changed))
+    report = timed("update", f"update 2 cells/row ({format})", rows, lambda: do_import(changed))
     assert report.counts["update"] == rows, report.counts
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, nargs="+", default=[5000, 50000])
+    parser.add_argument("--products", type=int, default=5000, help="Rows of the sheet (default 5000).")
     parser.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     parser.add_argument("--check-first", action="store_true", help="check all rows before writing (job on SQLite)")
     parser.add_argument("--keep", metavar="DIR", help="keep the database in DIR")
     args = parser.parse_args()
-    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="import-bench-"))
-    folder.mkdir(parents=True, exist_ok=True)
-    setup_django(folder)
-    reference_data()
-    for rows in args.rows:
-        run(rows, args.format, args.check_first)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory {peak:.0f} MB")
+    with scratch_folder(args.keep, prefix="import-bench-") as folder:
+        url = setup_django(folder)
+        result("database", database_kind(url))
+        reference_data()
+        run(args.products, args.format, args.check_first)
+    print(f"peak memory {peak_memory_mib():.0f} MiB")  # run_all.py records it as peak_memory
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@ document shape), starts gunicorn (``pim.wsgi``, gthread workers,
 ``PIM_DEBUG=0``) on a free port of 127.0.0.1 and runs a bounded asyncio
 client: half the clients sync the channel feed page by page with their own
 token (``limit=100``, cursor to cursor, starting over at the end), half
-visit product pages, the home page and search in random languages. A short
+visit product pages (70 %), category listings (15 %, a random page and
+sort of a category the channel publishes), the home page (5 %) and search
+(10 %) in random languages. A short
 warm-up with the same load (each worker process fills its own caches) is
 not counted. Every request is timed; any status other than 200/301/302/304 or a broken connection is
 an error (a redirect is an answer). Prints requests, errors, throughput and p50/p99 latency overall
@@ -30,13 +32,15 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
+
+from _common import percentile, result, scratch_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+LISTING_SORTS = ("name", "-name", "price", "-price")
 
 
 def free_port():
@@ -64,7 +68,8 @@ def environment(folder, port):
 
 
 def seed(env, products, clients, catalog="auto"):
-    """Migrate and fill the database; returns (feed tokens, web page paths, locales)."""
+    """Migrate and fill the database; returns (feed tokens, web page paths,
+    category listing paths, locales)."""
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pim.settings")
     sys.path.insert(0, str(ROOT))
@@ -96,12 +101,18 @@ def seed(env, products, clients, catalog="auto"):
         .order_by("?").values_list("document__url", flat=True)[:5000]
     )
     pages = [urlsplit(url).path for url in urls if url]
+    listings = sorted({
+        f"/{locale}/c/{quote(category['code'])}/"
+        for locale, categories in ProductSnapshot.objects.filter(channel=channel, deleted=False)
+        .order_by("?").values_list("locale", "document__categories")[:2000]
+        for category in categories or [] if category.get("code")
+    })
     from django.db import connections
 
     connections.close_all()
     print(f"catalog: {products} products ({how}) in {time.perf_counter() - started:.1f} s; "
-          f"{len(pages)} page URLs, locales {','.join(locales)}", flush=True)
-    return tokens, pages, locales
+          f"{len(pages)} page URLs, {len(listings)} listings, locales {','.join(locales)}", flush=True)
+    return tokens, pages, listings, locales
 
 
 def _insert_snapshots(products, base_url):
@@ -285,13 +296,16 @@ async def feed_client(port, token, locales, tally, stop_at, rng):
         connection.close()
 
 
-async def web_visitor(port, pages, locales, tally, stop_at, rng):
+async def web_visitor(port, pages, listings, locales, tally, stop_at, rng):
     connection = Connection(port)
     try:
         while time.monotonic() < stop_at:
             roll = rng.random()
-            if roll < 0.8:
+            if roll < 0.7 or not listings and roll < 0.85:
                 await timed(tally, "product_page", connection, rng.choice(pages))
+            elif roll < 0.85:
+                query = urlencode({"sort": rng.choice(LISTING_SORTS), "page": rng.randint(1, 3)})
+                await timed(tally, "listing", connection, f"{rng.choice(listings)}?{query}")
             elif roll < 0.9:
                 await timed(tally, "home", connection, f"/{rng.choice(locales)}/")
             else:
@@ -301,39 +315,33 @@ async def web_visitor(port, pages, locales, tally, stop_at, rng):
         connection.close()
 
 
-async def run_clients(port, tokens, pages, locales, clients, duration, feed_share=0.5):
+async def run_clients(port, tokens, pages, listings, locales, clients, duration, feed_share=0.5):
     tally = Tally()
     stop_at = time.monotonic() + duration
     feed_count = round(clients * feed_share)
     tasks = [feed_client(port, tokens[i], locales, tally, stop_at, random.Random(i)) for i in range(feed_count)]
-    tasks += [web_visitor(port, pages, locales, tally, stop_at, random.Random(1000 + i))
+    tasks += [web_visitor(port, pages, listings, locales, tally, stop_at, random.Random(1000 + i))
               for i in range(clients - feed_count)]
     started = time.monotonic()
     await asyncio.gather(*tasks)
     return tally, time.monotonic() - started
 
 
-def percentile(values, q):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
 def report(tally, elapsed, clients, workers, threads, products):
     everything = [t for values in tally.timings.values() for t in values]
-    errors = sum(tally.errors.values())
-    print(f"RESULT clients={clients}")
-    print(f"RESULT gunicorn={workers}x{threads} workers×threads")
-    print(f"RESULT duration={elapsed:.1f}")
-    print(f"RESULT requests={len(everything)}")
-    print(f"RESULT errors={errors}")
-    print(f"RESULT throughput={len(everything) / elapsed:.1f} req/s")
-    print(f"RESULT p50={statistics.median(everything) * 1000:.1f} ms")
-    print(f"RESULT p99={percentile(everything, 0.99) * 1000:.1f} ms")
+    result("clients", clients)
+    result("gunicorn", f"{workers}x{threads}", "workers×threads")
+    result("duration", f"{elapsed:.1f}")
+    result("requests", len(everything))
+    result("errors", sum(tally.errors.values()))
+    result("throughput", f"{len(everything) / elapsed:.1f}", "req/s")
+    result("p50", f"{statistics.median(everything) * 1000:.1f}", "ms")
+    result("p99", f"{percentile(everything, 0.99) * 1000:.1f}", "ms")
     for kind, values in sorted(tally.timings.items()):
-        print(f"RESULT {kind}_requests={len(values)}")
-        print(f"RESULT {kind}_errors={tally.errors.get(kind, 0)}")
-        print(f"RESULT {kind}_p50={statistics.median(values) * 1000:.1f} ms")
-        print(f"RESULT {kind}_p99={percentile(values, 0.99) * 1000:.1f} ms")
+        result(f"{kind}_requests", len(values))
+        result(f"{kind}_errors", tally.errors.get(kind, 0))
+        result(f"{kind}_p50", f"{statistics.median(values) * 1000:.1f}", "ms")
+        result(f"{kind}_p99", f"{percentile(values, 0.99) * 1000:.1f}", "ms")
     for sample in tally.samples:
         print(f"error: {sample}")
 
@@ -356,12 +364,10 @@ def main():
     args = parser.parse_args()
     if not 0 < args.duration <= 600:
         parser.error("--duration must be between 0 and 600 seconds")
-    with tempfile.TemporaryDirectory(prefix="load-test-") as tmp:
-        folder = Path(args.keep or tmp)
-        folder.mkdir(parents=True, exist_ok=True)
+    with scratch_folder(args.keep, prefix="load-test-") as folder:
         port = free_port()
         env = environment(folder, port)
-        tokens, pages, locales = seed(env, args.products, max(1, args.clients), args.catalog)
+        tokens, pages, listings, locales = seed(env, args.products, max(1, args.clients), args.catalog)
         if not pages:
             raise SystemExit("no published web pages to visit")
         server = start_gunicorn(env, port, args.workers, args.threads, folder / "gunicorn.log")
@@ -369,13 +375,13 @@ def main():
             print(f"gunicorn on http://{HOST}:{port}/ ({args.workers} workers × {args.threads} threads); "
                   f"{args.clients} clients for {args.duration:.0f} s", flush=True)
             if args.warmup > 0:
-                asyncio.run(run_clients(port, tokens, pages, locales, args.clients, min(args.warmup, 60),
-                                        args.feed_share))
+                asyncio.run(run_clients(port, tokens, pages, listings, locales, args.clients,
+                                        min(args.warmup, 60), args.feed_share))
             tally, elapsed = asyncio.run(
-                run_clients(port, tokens, pages, locales, args.clients, args.duration, args.feed_share))
+                run_clients(port, tokens, pages, listings, locales, args.clients, args.duration, args.feed_share))
         finally:
             stop(server)
-        print(f"RESULT database={'postgresql' if env['DATABASE_URL'].startswith('postgres') else 'sqlite'}")
+        result("database", "postgresql" if env["DATABASE_URL"].startswith("postgres") else "sqlite")
         report(tally, elapsed, args.clients, args.workers, args.threads, args.products)
         if tally.errors:
             raise SystemExit(1)

@@ -1,29 +1,39 @@
 """Runs every benchmark in bench/ at each catalog size and writes the table in docs/PERFORMANCE.md.
 
 Usage: .venv/bin/python bench/run_all.py [--sizes 10000,100000] [--only feed_bench,web_bench]
-       [--timeout 3600] [--no-write]
+       [--timeout 7200] [--database all|sqlite|postgresql] [--resume] [--no-write]
 
-`make bench` calls it. Each script ``bench/*.py`` (except this one) runs as
-``python bench/SCRIPT.py --products N`` in its own process, once per size;
-with ``DATABASE_URL`` pointing at PostgreSQL every script runs a second time
-against a fresh database on that server (``PIM_BENCH_DATABASE_URL``, created
-and dropped here). The figures each run prints (``RESULT name=value unit``
-lines, see bench/README.md) and the peak memory of its process are collected
-into a table per database, with the cost per product at each size so that
-growth faster than the work shows, and the command that reproduces each
-row. The table replaces what stands between ``<!-- bench:start -->`` and
-``<!-- bench:end -->`` in docs/PERFORMANCE.md; the raw figures go to
-bench/results/latest.json.
+`make bench` calls it. Each script ``bench/*.py`` (except this one and
+``_*.py``) runs as ``python bench/SCRIPT.py --products N`` in its own
+process group, once per size; with ``DATABASE_URL`` pointing at PostgreSQL
+every script runs a second time against a fresh database on that server
+(``PIM_BENCH_DATABASE_URL``, created and dropped here; the URL's own
+database is never touched). A run that prints nothing for longer than
+``--timeout`` or runs past it is stopped with its whole process group
+(grandchildren included).
+
+The figures each run prints (``RESULT name=value unit`` lines, see
+bench/README.md) and the peak memory of its process are kept in
+bench/results/latest.json, keyed by script × size × database: a new run
+replaces only its own entry, so runs can be split across sessions
+(``--only``, ``--sizes``; ``--resume`` skips what already ran fine) and the
+table shows every row collected. The table (one per database, with the cost
+per product at each size so that growth faster than the work shows, and the
+command that reproduces each row) replaces what stands between
+``<!-- bench:start -->`` and ``<!-- bench:end -->`` in docs/PERFORMANCE.md.
+``--no-write`` prints the table and writes nothing.
 """
 
 import argparse
 import json
 import os
+import queue
 import re
 import shlex
+import signal
 import subprocess
 import sys
-import tempfile
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,65 +44,28 @@ ROOT = BENCH.parent
 DOC = ROOT / "docs" / "PERFORMANCE.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 EXCLUDED = {"run_all"}
+RESULTS = BENCH / "results" / "latest.json"
 RESULT_LINE = re.compile(r"^RESULT\s+([A-Za-z0-9_.:\-\[\]]+)=(\S+)(?:\s+(.*\S))?\s*$")
 # A figure in seconds is a total over the catalog (cost per product = value /
 # products); a rate's cost per product is 1 / value; milliseconds are
 # per-request latencies, which should stay flat as the catalog grows.
 TOTAL_UNITS = {"s": 1e6}  # -> µs per product
 RATE_UNITS = {"/s", "products/s", "documents/s", "rows/s"}
-SKIPPED_FIGURES = {"products", "locales", "format"}
+# A script that renders fewer products than the catalog holds says how many
+# with this figure; costs per product are divided by it.
+MEASURED_PRODUCTS = "products"
+GRACE_SECONDS = 30  # between SIGTERM and SIGKILL of a run that timed out (time to clean up)
 
 
-# Scripts written before the RESULT convention, and how to run and read them.
-# "args": how to ask for N products ({n}; {folder}: a scratch folder of the
-# run; {database}: the PostgreSQL URL of a PostgreSQL run); "lines": a
-# pattern for figures printed as text (groups: name, seconds).
-ADAPTERS = {
-    "export_bench": {"args": ["--sizes", "{n}", "--json"]},
-    "demo_load": {"args": ["--child", "{n}", "--folder", "{folder}"], "database_args": ["--database-url", "{database}"]},
-    "import_bench": {"args": ["--rows", "{n}"],
-                     "lines": re.compile(r"^(?P<name>\S.*?\S)\s+\d+ rows\s+(?P<seconds>[\d.]+) s\b")},
-}
-
-
-def parse_results(stdout, lines_pattern=None):
-    """{name: (value, unit)} from ``RESULT name=value unit`` lines; output of
-    the older conventions (one JSON object or list, ``RESULT {json}``, or
-    text lines an adapter describes) is read too, the unit taken from the
-    key's suffix."""
+def parse_results(stdout):
+    """{name: (value, unit)} from ``RESULT name=value unit`` lines."""
     results = {}
     for line in stdout.splitlines():
         match = RESULT_LINE.match(line.strip())
         if match:
             name, raw, unit = match.groups()
             results[name] = (_number(raw), unit or "")
-    if results:
-        return results
-    if lines_pattern is not None:
-        for line in stdout.splitlines():
-            match = lines_pattern.match(line.strip())
-            if match:
-                results[match["name"].replace(" ", "_")] = (_number(match["seconds"]), "s")
-        if results:
-            return results
-    for key, value in _flatten(_last_json(stdout)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or key.split(".")[-1] in SKIPPED_FIGURES:
-            continue
-        results[key] = (value, _unit_from_key(key))
     return results
-
-
-def _flatten(value, prefix=""):
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            label = item.get("format", index) if isinstance(item, dict) else index
-            yield from _flatten(item, f"{prefix}{label}.")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(item, (dict, list)):
-                yield from _flatten(item, f"{prefix}{key}.")
-            else:
-                yield f"{prefix}{key}", item
 
 
 def _number(raw):
@@ -103,33 +76,6 @@ def _number(raw):
             return float(raw)
         except ValueError:
             return raw
-
-
-def _last_json(text):
-    """The last JSON object or list in the output: a whole line (maybe after
-    ``RESULT ``) or a block running to the end."""
-    for line in reversed(text.splitlines()):
-        candidate = line.strip().removeprefix("RESULT ").strip()
-        if candidate[:1] in ("{", "["):
-            try:
-                return json.loads(candidate)
-            except ValueError:
-                pass
-    for start in [i for i, ch in enumerate(text) if ch in "{["]:
-        try:
-            return json.loads(text[start:])
-        except ValueError:
-            continue
-    return None
-
-
-def _unit_from_key(key):
-    name = key.split(".")[-1]
-    for suffix, unit in (("_ms", "ms"), ("_per_s", "/s"), ("_seconds", "s"), ("_s", "s"), ("_bytes", "B"),
-                         ("_mib", "MiB"), ("_mb", "MB")):
-        if name.endswith(suffix):
-            return unit
-    return {"seconds": "s", "bytes": "B"}.get(name, "")
 
 
 def discover(only=None):
@@ -157,6 +103,15 @@ class PostgresScratch:
         with psycopg.connect(self.admin_url, autocommit=True) as connection:
             connection.execute(sql)
 
+    def shown(self, name):
+        """The URL of database ``name`` as the table shows it (no password)."""
+        parts = urlsplit(self.url)
+        host = parts.hostname or ""
+        netloc = f"{parts.username}@{host}" if parts.username else host
+        if parts.port:
+            netloc += f":{parts.port}"
+        return urlunsplit(parts._replace(netloc=netloc, path=f"/{name}"))
+
     def create(self, name):
         self._execute(f'DROP DATABASE IF EXISTS "{name}"')
         self._execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0')
@@ -169,84 +124,154 @@ class PostgresScratch:
             print(f"  (could not drop {name}: {exc})", file=sys.stderr)
 
 
-def databases():
-    """[(label, PostgresScratch or None)]: SQLite always, PostgreSQL when asked."""
+def databases(which="all"):
+    """[(label, PostgresScratch or None)]: SQLite, and PostgreSQL when
+    DATABASE_URL points at a server; ``which`` keeps one of them."""
     plan = [("SQLite", None)]
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         plan.append(("PostgreSQL", PostgresScratch(url)))
-    return plan
+    elif which == "postgresql":
+        sys.exit("--database postgresql needs DATABASE_URL=postgres://… (a server to create databases on)")
+    return [entry for entry in plan if which in ("all", entry[0].lower())]
 
 
 # --- running ------------------------------------------------------------------
 
 
-def _legacy_flags(script):
-    """Scripts older than the RESULT convention print figures as JSON only
-    when asked with --json."""
-    try:
-        usage = subprocess.run([sys.executable, str(script), "--help"], cwd=ROOT, capture_output=True, text=True,
-                               timeout=60).stdout
-    except (OSError, subprocess.TimeoutExpired):
-        return []
-    return ["--json"] if "--json" in usage else []
+def _read_lines(stream, lines):
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
 
 
-def run_one(script, products, scratch, timeout, folder):
+def _stop_group(process):
+    """SIGTERM the run's process group, SIGKILL it after a grace period:
+    grandchildren (render parts, gunicorn workers) go with it."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=GRACE_SECONDS)  # reaps only the child; its group may linger
+        except subprocess.TimeoutExpired:
+            continue
+        if sig == signal.SIGTERM:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)  # anything left of the group
+            except ProcessLookupError:
+                pass
+        return
+
+
+def run_one(script, products, scratch, timeout):
     """Run one script at one size; returns a dict with its figures."""
-    adapter = ADAPTERS.get(script.stem)
     env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "PIM_BENCH_DATABASE_URL")}
     env["PYTHONUNBUFFERED"] = "1"
-    database_name = database_url = None
+    database_name = None
+    path = script.relative_to(ROOT) if script.is_relative_to(ROOT) else script
+    command = [sys.executable, str(path), "--products", str(products)]
+    shown = " ".join([".venv/bin/python", *map(shlex.quote, command[1:])])
     if scratch is not None:
         database_name = f"pim_bench_{script.stem}_{products}"
-        database_url = env["PIM_BENCH_DATABASE_URL"] = scratch.create(database_name)
-    values = {"n": str(products), "folder": str(folder), "database": database_url or ""}
-    if adapter:
-        extra = [part.format(**values) for part in adapter["args"]]
-        if database_url and adapter.get("database_args"):
-            extra += [part.format(**values) for part in adapter["database_args"]]
-    else:
-        extra = ["--products", str(products), *_legacy_flags(script)]
-    command = [sys.executable, str(script.relative_to(ROOT)), *extra]
+        env["PIM_BENCH_DATABASE_URL"] = scratch.create(database_name)
+        shown = f"PIM_BENCH_DATABASE_URL={scratch.shown(database_name)} {shown}"
     started = time.monotonic()
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, errors="replace")
-    output, status, peak_kib = [], None, 0
     deadline = started + timeout
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, errors="replace", start_new_session=True)
+    lines = queue.Queue()
+    reader = threading.Thread(target=_read_lines, args=(process.stdout, lines), daemon=True)
+    reader.start()
+    output, timed_out, ended = [], False, False
     try:
-        for line in process.stdout:
-            output.append(line)
-            print(f"    {line}", end="")
+        while True:
+            try:
+                line = lines.get(timeout=max(0.0, min(5.0, deadline - time.monotonic())))
+            except queue.Empty:
+                line = ""
+            if line is None:
+                ended = True  # output closed: the child exits (or has)
+                break
+            if line:
+                output.append(line)
+                print(f"    {line}", end="", flush=True)
             if time.monotonic() > deadline:
-                process.kill()
-                output.append(f"timed out after {timeout} s\n")
+                timed_out = True
+                output.append(f"timed out after {timeout:.0f} s\n")
+                print(f"    timed out after {timeout:.0f} s: stopping its process group", flush=True)
+                _stop_group(process)
                 break
     finally:
+        if not ended and not timed_out:
+            _stop_group(process)  # interrupted (Ctrl-C): leave nothing running
+        # Not poll()/wait(): they would reap the child before wait4 reads its usage.
         # wait4 gives this child's own peak memory (ru_maxrss, KiB on Linux).
-        _pid, wait_status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(wait_status)
-        status = process.returncode
-        peak_kib = usage.ru_maxrss
+        try:
+            _pid, wait_status, usage = os.wait4(process.pid, 0)
+            status = os.waitstatus_to_exitcode(wait_status)
+            peak_kib = usage.ru_maxrss
+        except ChildProcessError:  # already reaped by _stop_group
+            status, peak_kib = process.returncode, 0
+        process.stdout.close()
         if database_name:
             scratch.drop(database_name)
+    if timed_out and not status:
+        status = -signal.SIGKILL
     stdout = "".join(output)
-    results = parse_results(stdout, adapter.get("lines") if adapter else None)
-    results.setdefault("peak_memory", (round(peak_kib / 1024), "MiB"))
+    results = parse_results(stdout)
+    if peak_kib:
+        results.setdefault("peak_memory", (round(peak_kib / 1024), "MiB"))
     reported_db = results.pop("database", (None, ""))[0]
-    if adapter and database_url and adapter.get("database_args"):
-        reported_db = "postgresql"  # told so on its command line
     return {
         "script": script.stem,
         "products": products,
-        "command": " ".join([".venv/bin/python", *map(shlex.quote, command[1:])])
-        .replace(str(folder), "DIR").replace(database_url or "\0", "$PIM_BENCH_DATABASE_URL"),
+        "command": shown,
         "exit_status": status,
+        "timed_out": timed_out,
         "seconds": round(time.monotonic() - started, 1),
         "database": reported_db,
         "results": {name: {"value": value, "unit": unit} for name, (value, unit) in results.items()},
         "tail": stdout.splitlines()[-5:] if status else [],
     }
+
+
+# --- collected runs ---------------------------------------------------------------
+
+
+def run_key(run):
+    return (run["script"], run["products"], run["label"])
+
+
+def load_runs(path=None):
+    """The runs collected so far (bench/results/latest.json), or []."""
+    path = path or RESULTS
+    try:
+        return json.loads(path.read_text()).get("runs", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+
+
+def merge_runs(collected, new):
+    """``collected`` with each run of ``new`` replacing the one of the same
+    script × size × database; order: script, database, size."""
+    merged = {run_key(run): run for run in collected}
+    merged.update({run_key(run): run for run in new})
+    return sorted(merged.values(), key=lambda run: (run["label"] != "SQLite", run["label"], run["script"],
+                                                     run["products"]))
+
+
+def save_runs(new, stamp, path=None):
+    """Merge ``new`` into the file as it is now (another run_all.py, e.g. one
+    per database, may have added to it meanwhile); returns every run."""
+    path = path or RESULTS
+    runs = merge_runs(load_runs(path), new)
+    path.parent.mkdir(exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"written": stamp, "runs": runs}, indent=1, ensure_ascii=False))
+    temporary.replace(path)
+    return runs
 
 
 # --- the table ----------------------------------------------------------------
@@ -273,8 +298,10 @@ def per_product(value, unit, products):
     return None
 
 
-def render_table(runs, sizes):
-    """Markdown: one table per database, a row per (script, figure)."""
+def render_table(runs, sizes=None):
+    """Markdown: one table per database, a row per (script, figure); a
+    column per size that any run has."""
+    sizes = sizes or sorted({run["products"] for run in runs})
     lines = []
     for database in dict.fromkeys(run["label"] for run in runs):
         lines += ["", f"### {database}", ""]
@@ -286,8 +313,13 @@ def render_table(runs, sizes):
             by_size = {run["products"]: run for run in runs if run["label"] == database and run["script"] == script}
             names = list(dict.fromkeys(name for run in by_size.values() for name in run["results"]))
             failed = [size for size, run in by_size.items() if run["exit_status"]]
+            if MEASURED_PRODUCTS in names:  # the denominator, shown first
+                names.remove(MEASURED_PRODUCTS)
+                names.insert(0, MEASURED_PRODUCTS)
+            # a run that failed before saying which database it used proves nothing
             wrong_db = database != "SQLite" and any(
-                (run["database"] or "sqlite").lower() == "sqlite" for run in by_size.values()
+                (run["database"] or ("sqlite" if run["exit_status"] == 0 else "")).lower() == "sqlite"
+                for run in by_size.values()
             )
             command = by_size[max(by_size)]["command"]
             if wrong_db:
@@ -303,10 +335,12 @@ def render_table(runs, sizes):
                     if run is None:
                         cells.append("–")
                     elif entry is None:
-                        cells.append("failed" if size in failed else "–")
+                        cells.append(("timed out" if run.get("timed_out") else "failed") if size in failed else "–")
                     else:
                         cells.append(f"{_format(entry['value'])} {entry['unit']}".strip())
-                    cost = per_product(entry["value"], entry["unit"], size) if entry else None
+                    measured = run["results"].get(MEASURED_PRODUCTS, {}).get("value") if run else None
+                    count = measured if isinstance(measured, int) and measured > 0 else size
+                    cost = per_product(entry["value"], entry["unit"], count) if entry else None
                     costs.append("" if cost is None else _format(cost))
                 cells += costs + [f"`{command.replace(str(max(by_size)), 'N')}`"]
                 lines.append("| " + " | ".join(cells) + " |")
@@ -332,33 +366,42 @@ def main():
     parser.add_argument("--sizes", default=os.environ.get("PIM_BENCH_SIZES", "10000,100000"),
                         help="Comma list of catalog sizes (default 10000,100000).")
     parser.add_argument("--only", help="Comma list of script names to run (default: all).")
-    parser.add_argument("--timeout", type=float, default=3600, help="Seconds per script run.")
-    parser.add_argument("--no-write", action="store_true", help="Print the table, leave docs/ alone.")
+    parser.add_argument("--timeout", type=float, default=7200,
+                        help="Seconds per script run (default 7200: pdf_bench at 10 000 took about an hour here).")
+    parser.add_argument("--database", choices=("all", "sqlite", "postgresql"), default="all",
+                        help="Run on this database only (default: SQLite, and PostgreSQL with DATABASE_URL).")
+    parser.add_argument("--resume", action="store_true",
+                        help="Skip script × size × database runs that bench/results/latest.json has as succeeded.")
+    parser.add_argument("--no-write", action="store_true",
+                        help="Print the table; write neither docs/ nor bench/results/latest.json.")
     args = parser.parse_args()
     sizes = sorted({int(size) for size in args.sizes.split(",") if size.strip()})
     scripts = discover(args.only.split(",") if args.only else None)
     if not scripts:
         sys.exit("no benchmark scripts found")
+    collected = load_runs()
+    done = {run_key(run) for run in collected if run["exit_status"] == 0}
     runs = []
-    for label, scratch in databases():
+    for label, scratch in databases(args.database):
         for script in scripts:
             for size in sizes:
+                if args.resume and (script.stem, size, label) in done:
+                    print(f"== {script.name} --products {size} on {label}: collected before, skipped", flush=True)
+                    continue
                 print(f"== {script.name} --products {size} on {label}", flush=True)
-                with tempfile.TemporaryDirectory(prefix=f"bench-{script.stem}-") as folder:
-                    run = run_one(script, size, scratch, args.timeout, folder)
+                run = run_one(script, size, scratch, args.timeout)
                 run["label"] = label
                 runs.append(run)
                 outcome = "ok" if run["exit_status"] == 0 else f"FAILED (exit {run['exit_status']})"
                 print(f"   {outcome} in {run['seconds']} s, {len(run['results'])} figures", flush=True)
+                if not args.no_write:  # kept at once: a session that stops later loses nothing
+                    save_runs(runs, datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    table = render_table(runs, sizes)
-    results = BENCH / "results"
-    results.mkdir(exist_ok=True)
-    (results / "latest.json").write_text(json.dumps({"written": stamp, "runs": runs}, indent=1, ensure_ascii=False))
+    table = render_table(merge_runs(collected if args.no_write else load_runs(), runs))
     print(table)
     if not args.no_write:
         write_doc(table, stamp)
-        print(f"\nwrote the table into {DOC.relative_to(ROOT)}")
+        print(f"\nwrote the table into {DOC.relative_to(ROOT) if DOC.is_relative_to(ROOT) else DOC}")
     failed = [f"{run['script']} ({run['products']}, {run['label']})" for run in runs if run["exit_status"]]
     if failed:
         sys.exit("failed: " + ", ".join(failed))

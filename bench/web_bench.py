@@ -1,26 +1,23 @@
 """Benchmark of the web channel's pages: product page, listing, search, sitemap.
 
-Usage: .venv/bin/python bench/web_bench.py [--products 10000] [--keep DIR]
+Usage: .venv/bin/python bench/web_bench.py [--products 10000] [--locale ru] [--keep DIR]
 
-Builds a throwaway SQLite database with the `web` channel's snapshots in one
-locale (the feed benchmark's document shape, ~2 KB each) and measures
-in-process with Django's test client: product page p50/p95 at random SKUs,
-the first listing page with a cold and a warm document index, a search, and
-/sitemap.xml.
+Builds a throwaway database (a SQLite file in a temporary folder, or the
+empty database in ``PIM_BENCH_DATABASE_URL``) with the `web` channel's
+snapshots in one locale (the feed benchmark's document shape, ~2 KB each)
+and measures in-process with Django's test client through the project's
+own URL map (pim.urls): product page p50/p95 at random SKUs, the first
+listing page with a cold and a warm document index, a search, and
+/sitemap.xml. Prints ``RESULT name=value unit`` lines (bench/README.md).
 """
 
 import argparse
-import json
 import random
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from feed_bench import document, setup_django  # noqa: E402  (same document shape as the feed)
+from _common import database_kind, percentile, result, scratch_folder, setup_django
+from feed_bench import document  # the same document shape as the feed
 
 
 def populate(products, locale):
@@ -70,18 +67,13 @@ def measure(products, locale, samples=40):
                                      for _ in range(10))
     search = statistics.median(timed(client, f"/{locale}/search/", {"q": "ŐRÜLT 77"}) for _ in range(10))
     sitemap = timed(client, "/sitemap.xml")
-
-    def ms(value):
-        return round(value * 1000, 1)
-
     return {
-        "products": products,
-        "product_p50_ms": ms(statistics.median(product_times)),
-        "product_p95_ms": ms(sorted(product_times)[int(0.95 * len(product_times))]),
-        "listing_cold_ms": ms(listing_cold),
-        "listing_warm_ms": ms(listing_warm),
-        "search_warm_ms": ms(search),
-        "sitemap_ms": ms(sitemap),
+        "product_p50": statistics.median(product_times),
+        "product_p95": percentile(product_times, 0.95),
+        "listing_cold": listing_cold,
+        "listing_warm": listing_warm,
+        "search_warm": search,
+        "sitemap": sitemap,
     }
 
 
@@ -91,15 +83,13 @@ def main():
     parser.add_argument("--locale", default="ru")
     parser.add_argument("--keep", help="Folder for the database (default: a temporary one).")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="web-bench-") as tmp:
-        folder = Path(args.keep or tmp)
-        folder.mkdir(parents=True, exist_ok=True)
-        setup_django(folder)
-        from django.conf import settings
-
-        settings.ROOT_URLCONF = "tests.web.urls"  # the web URLs as the project mounts them
+    with scratch_folder(args.keep, prefix="web-bench-") as folder:
+        url = setup_django(folder)
+        result("database", database_kind(url))
         populate(args.products, args.locale)
-        print(json.dumps(measure(args.products, args.locale), indent=1))
+        figures = measure(args.products, args.locale)
+    for name, seconds in figures.items():
+        result(name, round(seconds * 1000, 1), "ms")
 
 
 if __name__ == "__main__":

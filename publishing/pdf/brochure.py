@@ -27,7 +27,6 @@ import io
 import time
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -44,7 +43,7 @@ from publishing.campaigns import ensure_short_links, short_url
 from publishing.models import Brochure
 from publishing.pdf import cmyk, common
 from publishing.pdf import render as pdf_render
-from publishing.pdf.fetcher import SafeFetcher, classify, local_path
+from publishing.pdf.fetcher import SafeFetcher
 from publishing.pdf.qr import CMYK_BLACK, qr_svg
 
 KIND = "brochure"
@@ -204,23 +203,6 @@ def variant_css(fields, variant, palette, profile_path):
 
 # --- photos ---------------------------------------------------------------------------
 
-def _read_source(url):
-    """Bytes of an own media/static file (local folder or the media storage backend), or None."""
-    path = local_path(url)
-    if path is not None:
-        return path.read_bytes()
-    kind = classify(url)
-    if kind and kind[0] == "media":
-        name = unquote(kind[1])
-        try:
-            if default_storage.exists(name):
-                with default_storage.open(name, "rb") as handle:
-                    return handle.read()
-        except Exception:  # storage backends raise their own errors; no photo then
-            return None
-    return None
-
-
 def _largest_source(document):
     """(url, bytes) of the largest readable file of the main image (original first), or None."""
     images = document.get("images") or []
@@ -231,7 +213,7 @@ def _largest_source(document):
     candidates += [(r.get("width") or 0, r.get("url")) for r in image.get("renditions") or []
                    if (r.get("format") or "").lower() in ("jpeg", "jpg", "png", "webp")]
     for _width, url in sorted(candidates, key=lambda c: -c[0]):
-        data = _read_source(url) if url else None
+        data = common.read_source(url) if url else None
         if data is not None:
             return url, data
     return None

@@ -192,10 +192,8 @@ def render_catalog(channel_code, locale, *, progress=None, log=None):
     meta = {"products": len(rows), "chapters": len(chapter_list), "version": version, "parts": 1}
     renderer = None
     if in_parts:
-        renderer, meta["parts"] = parts_renderer(context, stylesheets, reporter, steps_done=len(rows),
-                                                 steps_total=steps_total)
-        reporter.log(_("Rendering in %(parts)d parts, %(workers)d at a time.")
-                     % {"parts": meta["parts"], "workers": parts.worker_count()})
+        renderer = parts.prepare(parts_renderer, context, stylesheets, reporter, meta, steps_done=len(rows),
+                                 steps_total=steps_total)
     return common.render_to_artifact(
         KIND, key, template=TEMPLATES[0], context=context, stylesheets=stylesheets,
         filename=f"catalog-{channel.code}-{locale}.pdf", channel=channel, locale=locale,

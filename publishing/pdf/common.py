@@ -14,9 +14,11 @@ import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.files.storage import default_storage
 from django.template import engines
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -26,7 +28,7 @@ from pim.formatting import format_date, format_money
 from publishing.artifacts import content_hash, file_hash, find_artifact, store_artifact
 from publishing.models import Channel, ProductSnapshot
 from publishing.pdf import render as pdf_render
-from publishing.pdf.fetcher import local_path
+from publishing.pdf.fetcher import classify, local_path
 
 # Bump when the shape of the render inputs changes (forces fresh renders).
 RENDER_SCHEMA = 1
@@ -95,10 +97,42 @@ def price_text(price, locale):
     return {"text": regular, "regular": None, "sale_until": None, "from": bool(price.get("from"))}
 
 
+def source_file(url):
+    """Where the file of an own media/static URL can be read: its local Path,
+    the name of a file in the media storage backend when that is not a local
+    folder (S3), or None when there is no such file."""
+    path = local_path(url)
+    if path is not None:
+        return path
+    kind = classify(url)
+    if kind and kind[0] == "media":
+        name = unquote(kind[1])
+        try:
+            if default_storage.exists(name):
+                return name
+        except Exception:  # storage backends raise their own errors: no file then
+            return None
+    return None
+
+
+def read_source(url):
+    """Bytes of an own media/static file (local folder or the media storage backend), or None."""
+    found = source_file(url)
+    if isinstance(found, Path):
+        return found.read_bytes()
+    if found is None:
+        return None
+    try:
+        with default_storage.open(found, "rb") as handle:
+            return handle.read()
+    except Exception:  # vanished or unreadable meanwhile
+        return None
+
+
 def image_src(document, max_width=640):
-    """A local JPEG/PNG the fetcher will serve for the document's main image,
-    or None: the smallest JPEG rendition at least ``max_width`` wide (or the
-    widest below it) that exists on disk, else the original file."""
+    """An own JPEG/PNG URL the fetcher will serve for the document's main
+    image, or None: the smallest JPEG rendition at least ``max_width`` wide
+    (or the widest below it) whose file exists, else the original file."""
     images = document.get("images") or []
     if not images:
         return None
@@ -110,9 +144,9 @@ def image_src(document, max_width=640):
     wide_enough = [r for r in jpegs if (r.get("width") or 0) >= max_width]
     candidates = wide_enough[:1] + list(reversed([r for r in jpegs if r not in wide_enough]))
     for rendition in candidates:
-        if local_path(rendition["url"]) is not None:
+        if source_file(rendition["url"]) is not None:
             return rendition["url"]
-    if image.get("url") and local_path(image["url"]) is not None:
+    if image.get("url") and source_file(image["url"]) is not None:
         return image["url"]
     return None
 
@@ -295,6 +329,7 @@ def cached(kind, key, *, channel, locale, subject, reporter, steps_total):
 __all__ = [
     "RenderInputError", "Reporter", "cached", "check_locale", "document_version", "file_hash_of_module",
     "generated_on", "get_channel", "image_src", "inputs_hash", "key_attributes", "language_codes", "package_dir",
-    "price_text", "qr_markup", "qr_version", "render_to_artifact", "snapshots", "static_path", "translation_files",
+    "price_text", "qr_markup", "qr_version", "read_source", "render_to_artifact", "snapshots", "source_file",
+    "static_path", "translation_files",
     "write_output",
 ]

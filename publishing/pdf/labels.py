@@ -4,19 +4,32 @@
 is what the job kind, the command and the admin all call. A label is made
 for every product (or, for products with variants, every variant) that has
 a stock row in that store according to the published document.
+
+A large store (a 100 000-product catalog gives thousands of sheets) is
+rendered in parts of whole sheets, in parallel processes that each end
+after their part, and joined with pypdf (publishing.pdf.parts), so memory
+stays bounded by the part size instead of growing with the store.
 """
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from publishing.pdf import common
+from publishing.pdf import common, parts
+from publishing.pdf import render as pdf_render
 from publishing.pdf.barcodes import InvalidBarcode, ean13_svg
 
 KIND = "labels"
 TEMPLATES = ("pdf/labels.html",)
 STYLESHEETS = ("pdf/print.css", "pdf/labels.css")
 COLUMNS, ROWS = 3, 7
+PER_SHEET = COLUMNS * ROWS
+
+
+def sheets_per_part():
+    """Sheets in one part: about as many labels as a catalog part has products."""
+    return max(1, parts.part_size() // PER_SHEET)
 
 
 def _in_store(entry, store_code):
@@ -89,6 +102,36 @@ def _check_store(store_code):
         raise common.RenderInputError(_("Unknown store: %(code)s") % {"code": store_code})
 
 
+def parts_renderer(context, stylesheets, reporter, *, steps_done, steps_total):
+    """A renderer(handle) for common.render_to_artifact that renders the
+    sheets in parts of ``sheets_per_part()`` and joins them; returns it and
+    the number of parts."""
+    sheets = context["sheets"]
+    size = sheets_per_part()
+    part_sheets = [sheets[i:i + size] for i in range(0, len(sheets), size)]
+    labels_total = sum(len(sheet) for sheet in sheets) or 1
+    base_url = settings.PIM_BASE_URL + "/"
+
+    def renderer(handle):
+        with override(context["locale"]):
+            htmls = [render_to_string(TEMPLATES[0], {**context, "sheets": piece}) for piece in part_sheets]
+        done = {"labels": 0}
+
+        def part_done(index):
+            done["labels"] += sum(len(sheet) for sheet in part_sheets[index])
+            reporter.progress(steps_done + (steps_total - steps_done - 2) * done["labels"] // labels_total,
+                              steps_total,
+                              _("part %(part)d of %(parts)d laid out") % {"part": index + 1, "parts": len(htmls)})
+
+        with parts.temp_directory() as directory:
+            rendered = parts.render_parallel(htmls, stylesheets, directory, on_done=part_done)
+            reporter.progress(steps_total - 1, steps_total, _("merging parts"))
+            pages = parts.merge(None, [path for path, *_rest in rendered], None, handle)
+        return pdf_render.RenderResult(pages=pages, refused=[item for r in rendered for item in r[2]])
+
+    return renderer, len(part_sheets)
+
+
 def render_labels(store_code, locale, *, channel_code="print", progress=None, log=None):
     """Render (or reuse) the shelf labels of ``store_code`` in ``locale``; returns the Artifact."""
     reporter = common.Reporter(progress, log)
@@ -100,11 +143,16 @@ def render_labels(store_code, locale, *, channel_code="print", progress=None, lo
         row for row in all_rows
         if _in_store(row[3], store_code) or any(_in_store(v, store_code) for v in row[3].get("variants") or [])
     ]
-    steps_total = len(rows) + 2
+    # a store has at least one label per product: more products than a part
+    # holds labels means more than one part
+    in_parts = len(rows) > sheets_per_part() * PER_SHEET
+    # in parts, the products are counted twice: prepared, then laid out
+    steps_total = len(rows) * (2 if in_parts else 1) + 2
     stylesheets = [common.static_path(name) for name in STYLESHEETS]
     key = common.inputs_hash(KIND, rows=rows, templates=TEMPLATES, stylesheets=stylesheets,
                              extra={"channel": channel.code, "locale": locale, "store": store_code,
-                                    "qr": common.qr_version(), "barcodes": common.file_hash_of_module("barcodes.py")})
+                                    "qr": common.qr_version(), "barcodes": common.file_hash_of_module("barcodes.py"),
+                                    "part_sheets": sheets_per_part() if in_parts else None})
     artifact = common.cached(KIND, key, channel=channel, locale=locale, subject=store_code, reporter=reporter,
                              steps_total=steps_total)
     if artifact is not None:
@@ -117,8 +165,7 @@ def render_labels(store_code, locale, *, channel_code="print", progress=None, lo
         for index, (_sku, _hash, _seq, document) in enumerate(rows, start=1):
             labels.extend(labels_for(document, store_code, locale))
             reporter.progress(index, steps_total)
-        per_sheet = COLUMNS * ROWS
-        sheets = [labels[i:i + per_sheet] for i in range(0, len(labels), per_sheet)] or [[]]
+        sheets = [labels[i:i + PER_SHEET] for i in range(0, len(labels), PER_SHEET)] or [[]]
         context = {
             "locale": locale,
             "channel": channel,
@@ -127,10 +174,14 @@ def render_labels(store_code, locale, *, channel_code="print", progress=None, lo
             "generated_on": common.generated_on(locale),
             "base_url": settings.PIM_BASE_URL,
         }
+    meta = {"store": store_code, "products": len(rows), "labels": len(labels),
+            "gtins": [label["gtin"] for label in labels if label["barcode"]], "parts": 1}
+    renderer = None
+    if in_parts:
+        renderer = parts.prepare(parts_renderer, context, stylesheets, reporter, meta, steps_done=len(rows),
+                                 steps_total=steps_total)
     return common.render_to_artifact(
         KIND, key, template=TEMPLATES[0], context=context, stylesheets=stylesheets,
         filename=f"labels-{store_code}-{locale}.pdf", channel=channel, locale=locale, subject=store_code,
-        reporter=reporter, steps_done=len(rows), steps_total=steps_total,
-        meta={"store": store_code, "products": len(rows), "labels": len(labels),
-              "gtins": [label["gtin"] for label in labels if label["barcode"]]},
+        reporter=reporter, steps_done=len(rows), steps_total=steps_total, meta=meta, renderer=renderer,
     )

@@ -14,6 +14,9 @@ on them is rendered inside a part:
 4. a "furniture" document with one empty page per merged page carries the
    running headers and "page X of Y" footers and is laid over each page;
 5. pypdf joins everything, keeping each part's bookmarks (chapters, products).
+
+Shelf labels use the same machinery without steps 1, 3 and 4: their sheets
+carry no page numbers, so the parts are only joined.
 """
 
 import json
@@ -23,6 +26,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 
 from publishing.pdf import render as pdf_render
@@ -108,23 +112,34 @@ def render_parallel(htmls, stylesheets, directory, *, on_done=None):
 def merge(front_path, part_paths, furniture_path, handle):
     """Join front matter and parts (with the bookmarks WeasyPrint made from
     their headings), lay the furniture page over every page but the cover
-    and write to ``handle``."""
+    (when there is front matter and furniture) and write to ``handle``."""
     writer = PdfWriter()
-    for path in [front_path, *part_paths]:
+    for path in [front_path, *part_paths] if front_path else part_paths:
         writer.append(str(path))
-    furniture = PdfReader(str(furniture_path))
-    if len(furniture.pages) != len(writer.pages):
-        raise RuntimeError(f"furniture has {len(furniture.pages)} pages for {len(writer.pages)}")
-    for index in range(1, len(writer.pages)):
-        writer.pages[index].merge_page(furniture.pages[index])
+    if furniture_path:
+        furniture = PdfReader(str(furniture_path))
+        if len(furniture.pages) != len(writer.pages):
+            raise RuntimeError(f"furniture has {len(furniture.pages)} pages for {len(writer.pages)}")
+        for index in range(1, len(writer.pages)):
+            writer.pages[index].merge_page(furniture.pages[index])
     # Each part embedded its own copy of shared images: keep one.
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     writer.write(handle)
     return len(writer.pages)
 
 
+def prepare(make_renderer, context, stylesheets, reporter, meta, *, steps_done, steps_total):
+    """The renderer(handle) that ``make_renderer`` (a document's
+    parts_renderer) returns, its number of parts noted in ``meta`` and logged."""
+    renderer, meta["parts"] = make_renderer(context, stylesheets, reporter, steps_done=steps_done,
+                                            steps_total=steps_total)
+    reporter.log(_("Rendering in %(parts)d parts, %(workers)d at a time.")
+                 % {"parts": meta["parts"], "workers": worker_count()})
+    return renderer
+
+
 def temp_directory():
     return tempfile.TemporaryDirectory(prefix="pim-pdf-parts-")
 
 
-__all__ = ["merge", "part_size", "render_parallel", "split_chapters", "temp_directory", "worker_count"]
+__all__ = ["merge", "part_size", "prepare", "render_parallel", "split_chapters", "temp_directory", "worker_count"]

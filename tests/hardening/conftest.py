@@ -20,7 +20,7 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings as django_settings
 
-from tests.infra.conftest import shared_database, wait_for  # noqa: F401  (fixture reused)
+from tests.infra.conftest import shared_database, start_worker, wait_for  # noqa: F401  (fixtures reused)
 
 REPO = Path(django_settings.BASE_DIR)
 

@@ -1,6 +1,7 @@
 """Production configuration: `check --deploy` passes, security headers are
 sent, static files are served by WhiteNoise, media can move to S3."""
 
+import json
 import os
 import runpy
 import secrets
@@ -215,3 +216,25 @@ def test_static_urls_are_plain_before_collectstatic_and_hashed_after(tmp_path, s
     hashed = StaticFilesStorage(location=root).url("web/site.css")
     assert hashed.startswith("/static/web/site.") and hashed != "/static/web/site.css"
     assert list((root / "web").glob("site.*.css.gz"))  # compressed copies for WhiteNoise
+
+
+def test_production_responses_carry_hsts_and_secure_cookies(tmp_path):
+    """Headers of real responses under the production environment (settings
+    read afresh in a new process): HSTS over HTTPS, plain HTTP redirected."""
+    output = _run(
+        "import django, json; django.setup(); from django.test import Client; "
+        "client = Client(HTTP_HOST='pim.example.com'); "
+        "plain = client.get('/admin/login/'); "
+        "secure = client.get('/admin/login/', secure=True); "
+        "cookie = secure.cookies.get('csrftoken'); "
+        "print(json.dumps({'plain': [plain.status_code, plain.get('Location')], "
+        "'status': secure.status_code, 'hsts': secure.get('Strict-Transport-Security'), "
+        "'cookie_secure': bool(cookie and cookie['secure']), 'nosniff': secure.get('X-Content-Type-Options')}))",
+        **PRODUCTION_ENV, DATABASE_URL=f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+    )
+    seen = json.loads(output.strip().splitlines()[-1])
+    assert seen["plain"] == [301, "https://pim.example.com/admin/login/"]
+    assert seen["status"] == 200
+    assert seen["hsts"] == "max-age=31536000; includeSubDomains; preload"
+    assert seen["cookie_secure"] is True
+    assert seen["nosniff"] == "nosniff"

@@ -122,3 +122,57 @@ def test_failed_attempt_is_retried_later_through_the_rq_scheduler(start_rq_worke
     assert done.status == Job.Status.FAILED
     assert done.attempts == 2, done.log
     assert "selftest asked to fail" in done.error
+
+
+@pytest.fixture
+def worker_media(settings, monkeypatch):
+    """RQ workers read and write this test's media folder."""
+    monkeypatch.setenv("PIM_MEDIA_ROOT", str(settings.MEDIA_ROOT))
+    return settings.MEDIA_ROOT
+
+
+def test_rq_worker_renders_a_datasheet(start_rq_worker, worker_media):
+    from tests.pdf.builders import build_catalog
+    from tests.pdf.pdfutil import artifact_path, image_count, page_texts
+
+    catalog = build_catalog(2)
+    sku = catalog["products"][0].sku
+    job = start_job("render_datasheet", {"sku": sku, "locale": "ru", "channel": "print"})
+    assert job.status == Job.Status.QUEUED and job.artifact_id is None
+    worker = start_rq_worker()
+    done = wait_for(lambda: _finished(job.pk), timeout=180,
+                    message=f"the datasheet to render; worker said:\n{worker.output()}")
+    assert done.status == Job.Status.SUCCEEDED, done.log
+    artifact = done.artifact
+    assert artifact.kind == "datasheet" and artifact.subject == sku and artifact.locale == "ru"
+    path = artifact_path(artifact)
+    assert str(path).startswith(str(worker_media))  # written by the worker into the shared media folder
+    text = "\n".join(page_texts(path))
+    assert "Аккумуляторная дрель" in text and sku in text
+    assert image_count(path) >= 1  # the product photo, read by the worker
+
+
+def test_rq_worker_builds_a_google_merchant_export(start_rq_worker, worker_media):
+    from lxml import etree
+
+    from publishing.sequencing import stamp_pending
+    from publishing.services import publish_channel
+
+    channel = make_channel("gmc", languages=("fi",), kind="marketplace", feed_label="FI")
+    skus = [make_complete_product(names={"fi": f"Porakone Ő {i}"}).sku for i in range(3)]
+    publish_channel(channel)
+    stamp_pending()
+    job = start_job("export_channel", {"channel": "gmc", "locale": "fi", "format": "google-xml"})
+    worker = start_rq_worker()
+    done = wait_for(lambda: _finished(job.pk), timeout=120,
+                    message=f"the export to build; worker said:\n{worker.output()}")
+    assert done.status == Job.Status.SUCCEEDED, done.log
+    artifact = done.artifact
+    assert (artifact.kind, artifact.format, artifact.locale) == ("export", "google-xml", "fi")
+    with artifact.file.open("rb") as handle:
+        root = etree.parse(handle).getroot()
+    g = "{http://base.google.com/ns/1.0}"
+    items = root.findall("channel/item")
+    assert sorted(item.findtext(f"{g}id") for item in items) == sorted(skus)
+    assert {item.findtext(f"{g}title") for item in items} == {f"Porakone Ő {i}" for i in range(3)}
+    assert artifact.meta["items"] == 3
