@@ -149,9 +149,9 @@ def render_labels(store_code, locale, *, channel_code="print", progress=None, lo
     # in parts, the products are counted twice: prepared, then laid out
     steps_total = len(rows) * (2 if in_parts else 1) + 2
     stylesheets = [common.static_path(name) for name in STYLESHEETS]
-    key = common.inputs_hash(KIND, rows=rows, templates=TEMPLATES, stylesheets=stylesheets,
+    key = common.inputs_hash(KIND, rows=rows, templates=TEMPLATES, stylesheets=stylesheets, locale=locale,
+                             modules=("labels.py", "parts.py", "barcodes.py", "qr.py"),
                              extra={"channel": channel.code, "locale": locale, "store": store_code,
-                                    "qr": common.qr_version(), "barcodes": common.file_hash_of_module("barcodes.py"),
                                     "part_sheets": sheets_per_part() if in_parts else None})
     artifact = common.cached(KIND, key, channel=channel, locale=locale, subject=store_code, reporter=reporter,
                              steps_total=steps_total)
