@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from catalog.models import Attribute, AttributeValue, ImageFile, Product, ProductImage
+from catalog.models import Attribute, AttributeValue, ImageFile, Product, ProductImage, Variant
 from tests.factories import make_attribute, make_brand, make_category, make_family, make_product
 
 from .conftest import bomb_png, errors_of, form_data, png_bytes
@@ -232,6 +232,35 @@ def test_image_upload_in_the_admin_is_validated_and_deduplicated(admin_client, s
     assert sorted((r.width, r.format) for r in image.image_file.renditions.all()) == [(64, "jpeg"), (64, "webp")]
     html = admin_client.get(change_url(product)).content.decode()
     assert f"/media/renditions/{sha[:2]}/{sha}-64.webp" in html and "64×48" in html
+
+
+@pytest.mark.django_db
+def test_a_page_refused_by_another_inline_stores_no_image_file(admin_client, settings):
+    product = make_product(sku="IMG-3")
+    url = change_url(product)
+    page = admin_client.get(url)
+    prefix = _image_inline_prefix(page)
+    data = form_data(page)
+    data.update({f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-0-upload": SimpleUploadedFile("ok.png", png_bytes(50, 40)),
+                 f"{prefix}-0-role": "main", f"{prefix}-0-position": "0"})
+    # A second inline with a bad row: a variant without a SKU.
+    variants = next(i.formset.prefix for i in page.context["inline_admin_formsets"] if i.formset.model is Variant)
+    data.update({f"{variants}-TOTAL_FORMS": "1", f"{variants}-0-sku": "", f"{variants}-0-position": "0"})
+
+    response = admin_client.post(url, data)
+    assert response.status_code == 200 and errors_of(response)
+    assert not ImageFile.objects.exists() and not ProductImage.objects.exists()
+    media = settings.MEDIA_ROOT
+    stored = [path for path in media.rglob("*") if path.is_file()] if media.exists() else []
+    assert stored == []
+
+    # The same page with the variant fixed stores the file once, with the row.
+    data[f"{prefix}-0-upload"] = SimpleUploadedFile("ok.png", png_bytes(50, 40))
+    data[f"{variants}-0-sku"] = "IMG-3-RED"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+    image_file = ProductImage.objects.get(product=product).image_file
+    assert (media / image_file.file.name).is_file()
 
 
 @pytest.mark.django_db
