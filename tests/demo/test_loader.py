@@ -1,6 +1,6 @@
 """The demo plan is a pure function of seed and index, and two loads with one
-seed store the same catalog and documents; bad input and a
-non-empty catalog are refused; --append adds to an existing catalog."""
+seed store the same catalog and documents; bad input and a non-empty catalog
+are refused; --append adds to an existing catalog."""
 
 import pytest
 from django.core.management import CommandError, call_command
