@@ -7,7 +7,16 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Where a browser reaches the server (a wildcard bind address is not one).
-BROWSE_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
+WILDCARD_HOST := $(filter 0.0.0.0 ::,$(HOST))
+BROWSE_HOST := $(if $(WILDCARD_HOST),127.0.0.1,$(HOST))
+# Bound to every interface, the server is reached under this machine's names
+# and addresses too: unless PIM_ALLOWED_HOSTS says otherwise, `make run`
+# accepts those (IPv6 addresses in brackets, as Host headers carry them).
+comma := ,
+empty :=
+space := $(empty) $(empty)
+MACHINE_NAMES = $(shell { hostname; hostname -f; hostname -I; } 2>/dev/null | tr ' ' '\n' \
+  | sed -e '/^$$/d' -e 's/^\(.*:.*\)$$/[\1]/' | awk '!seen[$$0]++')
 # Debian packages the hub uses at run time and in tests; PyICU (collation)
 # builds against libicu-dev with pkg-config and a C++ compiler.
 DEB_PACKAGES := gettext poppler-utils zbar-tools libgs-common fonts-dejavu-core fonts-noto-core \
@@ -46,8 +55,14 @@ setup: $(VENV)/.installed sysdeps messages
 
 run: export PIM_DEBUG ?= 1
 run: export PIM_BASE_URL ?= http://$(BROWSE_HOST):$(PORT)
+ifneq ($(WILDCARD_HOST),)
+run: export PIM_ALLOWED_HOSTS ?= $(subst $(space),$(comma),$(strip 127.0.0.1 localhost [::1] $(MACHINE_NAMES)))
+endif
 run: setup
 	$(PY) manage.py bootstrap
+	@if [ -n "$(WILDCARD_HOST)" ]; then \
+	  echo "Listening on every interface ($(HOST)); accepted host names: $$PIM_ALLOWED_HOSTS"; \
+	  echo "Reached under another name (DNS, proxy)? Set PIM_ALLOWED_HOSTS=name1,name2 and run again."; fi
 	$(PY) manage.py serve --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed sysdeps-test messages

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from parler.forms import TranslatableModelForm
 
 from ..documents_files import validate_document
-from ..images import ingest_image
+from ..images import ingest_image, validate_image
 from ..models import Attribute, AttributeValue, ProductDocument, ProductImage
 
 T = Attribute.Type
@@ -37,7 +37,11 @@ def _is_blank(value):
 
 class ProductImageForm(TranslatableModelForm):
     """An image row: a new upload is validated with Pillow and stored once per
-    content hash; the alt text is kept per language (the language tabs)."""
+    content hash; the alt text is kept per language (the language tabs).
+
+    Validation only reads the upload; the file is stored and its ImageFile
+    row made when the row is saved, after every form and inline of the page
+    passed, so a page refused for any reason leaves no file behind."""
 
     upload = forms.FileField(
         label=_("image file"), required=False,
@@ -53,14 +57,18 @@ class ProductImageForm(TranslatableModelForm):
         upload = cleaned.get("upload")
         if upload:
             try:
-                image_file = ingest_image(upload, name=getattr(upload, "name", None))
+                validate_image(upload)
             except ValidationError as error:
                 self.add_error("upload", error)
-            else:
-                self.instance.image_file = image_file
         elif not self.instance.image_file_id:
             self.add_error("upload", _("Choose an image file."))
         return cleaned
+
+    def save(self, commit=True):
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            self.instance.image_file = ingest_image(upload, name=getattr(upload, "name", None))
+        return super().save(commit)
 
 
 class ProductDocumentForm(forms.ModelForm):

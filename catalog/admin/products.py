@@ -17,6 +17,8 @@ from parler.forms import TranslatableModelForm
 from publishing.admin.actions import PERMISSION as PUBLISH_PERMISSION
 from publishing.admin.actions import PRODUCT_ACTIONS
 from publishing.admin.inlines import COMPLETENESS_PREFETCH, PRODUCT_INLINES, completeness_column, warn_held_publications
+from publishing.completeness import TEXT_REQUIREMENTS, describe_missing
+from publishing.documents import is_blank
 
 from ..families import missing_required_attributes
 from ..images import smallest_rendition
@@ -31,9 +33,20 @@ from .translator_limits import LanguageLimitedForm, TranslatorLimitsMixin
 from .workflow import WorkflowAdminMixin, conflict_rows
 
 
-def translated_names(product):
-    """{language: name} from the prefetched translations (non-empty names only)."""
-    return {t.language_code: t.name for t in product.translations.all() if (t.name or "").strip()}
+# A language's translation is done when it has every text the channels'
+# completeness requires (name, short and long description); blank markup
+# ("<p> </p>") counts as empty there and here.
+BLANK_TEXT = r"^(\s|&nbsp;|<[^>]*>)*$"
+
+
+def missing_texts(product):
+    """{language: [required text fields still empty]} for every configured
+    language, from the prefetched translations."""
+    rows = {t.language_code: t for t in product.translations.all()}
+    return {
+        code: [name for name in TEXT_REQUIREMENTS if is_blank(getattr(rows.get(code), name, ""))]
+        for code in settings.LANGUAGE_CODES
+    }
 
 
 class TranslationMissingFilter(admin.SimpleListFilter):
@@ -47,10 +60,10 @@ class TranslationMissingFilter(admin.SimpleListFilter):
         language = self.value()
         if language not in settings.LANGUAGE_CODES:
             return queryset
-        named = Product._parler_meta.root_model.objects.filter(
-            master=OuterRef("pk"), language_code=language,
-        ).exclude(name="")
-        return queryset.filter(~Exists(named))
+        done = Product._parler_meta.root_model.objects.filter(master=OuterRef("pk"), language_code=language)
+        for name in TEXT_REQUIREMENTS:
+            done = done.exclude(**{f"{name}__regex": BLANK_TEXT})
+        return queryset.filter(~Exists(done))
 
 
 class ProductAdminForm(LanguageLimitedForm, TranslatableModelForm):
@@ -205,13 +218,14 @@ class ProductAdmin(TranslatorLimitsMixin, WorkflowAdminMixin, BulkEditMixin, Tra
 
     @admin.display(description=_("translations"))
     def languages_column(self, obj):
-        names = translated_names(obj)
+        done = _("translated: %(fields)s") % {"fields": describe_missing(TEXT_REQUIREMENTS)}
         return format_html_join(
             " ", '<span class="{}" style="{}" title="{}">{}&nbsp;{}</span>',
             (
-                ("lang-ok", "color:#2e7d32", _("translated"), code, "✓") if code in names
-                else ("lang-missing", "color:#ba2121;font-weight:bold", _("translation missing"), code, "✗")
-                for code in settings.LANGUAGE_CODES
+                ("lang-ok", "color:#2e7d32", done, code, "✓") if not fields
+                else ("lang-missing", "color:#ba2121;font-weight:bold",
+                      _("translation missing: %(fields)s") % {"fields": describe_missing(fields)}, code, "✗")
+                for code, fields in missing_texts(obj).items()
             ),
         )
 

@@ -69,7 +69,7 @@ def picture(type_code, colour):
     middle = SIZE // 2 + (90 if kind["shape"] == "triangle" else 0)
     size = 140 if kind["shape"] in ("disc", "triangle") else 170
     draw.text((SIZE // 2, middle), initials(type_code), font=_font(size), fill=text_colour, anchor="mm")
-    brand = next(name for code, name, _d in V.BRANDS if code == kind["brand"])
+    brand = V.BRANDS[kind["brand"]]["name"]
     draw.text((SIZE // 2, SIZE - 60), brand, font=_font(44), fill=(90, 90, 90), anchor="mm")
     out = io.BytesIO()
     image.save(out, "JPEG", quality=85)

@@ -84,6 +84,10 @@ class Planner:
         random.Random(f"demo-types:{seed}").shuffle(order)
         self.cycle = order
         self.position = {code: pos for pos, code in enumerate(order)}
+        # The sentences and claims that fit each type, worked out once.
+        self.copy = {code: V.copy_for(code) for code in order}
+        self.warranted = {code for code, (_names, members, _care) in V.FAMILIES.items()
+                          if any(attribute == "warranty_years" for attribute, _required in members)}
 
     # --- arithmetic on the cycle ------------------------------------------------
     def type_of(self, index):
@@ -122,18 +126,21 @@ class Planner:
         rng = random.Random(f"demo:{self.seed}:{index}")
         type_code = self.type_of(index)
         kind = V.PRODUCT_TYPES[type_code]
-        brand_name = next(name for code, name, _d in V.BRANDS if code == kind["brand"])
+        brand = V.BRANDS[kind["brand"]]
         number = rng.choice([10, 12, 14, 18, 20, 24, 30, 36, 40, 50])
         series = rng.choice(V.SERIES)
         model = f"{kind['prefix']}-{number}{' ' + series if series else ''}"
         sku = self.sku_of(index)
-        names = {lang: f"{brand_name} {kind['names'][lang].lower() if lang != 'en' else kind['names'][lang]} {model}"
-                 for lang in V.LANGUAGES}
+        names = {
+            lang: f"{brand['name']} {kind['names'][lang].lower() if lang != 'en' else kind['names'][lang]} {model}"
+            for lang in V.LANGUAGES
+        }
         # Finnish, Hungarian, Russian and Bulgarian names keep the brand first
         # and the common noun in lower case; English keeps title-like case.
         slugs = {lang: f"{slugify(name, allow_unicode=True)}-{index + 1}" for lang, name in names.items()}
-        quality = rng.sample(V.QUALITY, 2)
-        claims = rng.sample(V.CLAIMS, 2)
+        sentences, claim_pool = self.copy[type_code]
+        quality = rng.sample(sentences, 2)
+        claims = rng.sample(claim_pool, 2)
         warranty = rng.choice([2, 3, 5])
         short_descriptions, description_parts, claim_texts = {}, {}, {}
         for lang in V.LANGUAGES:
@@ -141,9 +148,11 @@ class Planner:
             # Whole elements with the product name as NAME_MARK: the writer
             # sanitises each distinct part once (see write.description_html).
             description_parts[lang] = (
-                f"<p><strong>{NAME_MARK}</strong>. {kind['uses'][lang]} {quality[0][lang]} {quality[1][lang]}</p>",
+                f"<p><strong>{NAME_MARK}</strong>. {kind['uses'][lang]} {brand['origin'][lang]} "
+                f"{quality[0][lang]} {quality[1][lang]}</p>",
                 f"<ul><li>{claims[0][lang]}</li><li>{claims[1][lang]}</li></ul>",
-                f"<p>{V.warranty_sentence(warranty, lang)}</p>",
+                # The warranty the attribute states, where the family has one.
+                *((f"<p>{V.warranty_sentence(warranty, lang)}</p>",) if kind["family"] in self.warranted else ()),
             )
             claim_texts[lang] = "\n".join(claim[lang] for claim in claims)
         incomplete = self.incomplete_kind(index)
@@ -214,28 +223,46 @@ class Planner:
     def _attributes(self, rng, kind, product, warranty):
         recipe = kind["attrs"]
         family_code = kind["family"]
-        values = []
+        values, chosen = [], {}
         for code, _required in V.FAMILIES[family_code][1]:
             if code in ("colour", "size"):
                 if code == "colour" and kind["axis"] != "colour":
                     values.append(("colour", "", product.colour))
                 continue
             if code == "warranty_years":
-                values.append((code, "", Decimal(warranty)))
+                value = Decimal(warranty)
             elif code == "launch_date":
-                values.append((code, "", date(rng.randint(2021, 2026), rng.randint(1, 12), 1)))
+                value = date(rng.randint(2021, 2026), rng.randint(1, 12), 1)
             elif code == "model_code":
-                values.append((code, "", product.model))
+                value = product.model
             elif code == "care":
-                care = V.CARE[V.FAMILIES[family_code][2]]
+                care = V.CARE[self._care(kind, family_code, chosen)]
                 for lang in V.LANGUAGES:
                     if not (lang == "bg" and product.incomplete == "bg-text"):
                         values.append((code, lang, care[lang]))
+                continue
             elif code in recipe:
                 value = self._value(rng, code, recipe[code])
-                if value is not None:
-                    values.append((code, "", value))
+                if code == "dishwasher_safe" and chosen.get("material") == "cast-iron":
+                    value = False  # cast iron rusts in a dishwasher
+            else:
+                continue
+            if value is not None:
+                chosen[code] = value
+                values.append((code, "", value))
         return values
+
+    @staticmethod
+    def _care(kind, family_code, chosen):
+        """The care text that fits: the type's own, a pan's by its material and
+        dishwasher safety, else the family's."""
+        if "care" in kind:
+            return kind["care"]
+        if "hob" in kind["traits"]:
+            if chosen.get("material") == "cast-iron":
+                return "cast-iron"
+            return "pan-dishwasher" if chosen.get("dishwasher_safe") else "pan"
+        return V.FAMILIES[family_code][2]
 
     @staticmethod
     def _value(rng, code, spec):

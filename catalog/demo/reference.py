@@ -48,11 +48,11 @@ def _categories(ref):
 
 
 def _brands(ref):
-    for code, name, descriptions in V.BRANDS:
+    for code, facts in V.BRANDS.items():
         brand = Brand.objects.filter(code=code).first()
         if brand is None:
-            brand = Brand(code=code, name=name)
-            _translate(brand, descriptions, description=descriptions)
+            brand = Brand(code=code, name=facts["name"])
+            _translate(brand, facts["description"], description=facts["description"])
             brand.save()
         ref.brands[code] = brand
 

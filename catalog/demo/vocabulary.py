@@ -1,8 +1,9 @@
 """The words of the demo catalog in every language: categories, brands,
 attributes and their options, families, product types, stores and texts.
 
-Plain data; ``reference.py`` turns it into rows and ``products.py`` combines
-it into products. Every text exists in en, fi, hu, ru and bg.
+Plain data with the few rules that pick from it; ``reference.py`` turns it
+into rows and ``plan.py`` combines it into products. Every text exists in
+en, fi, hu, ru and bg.
 """
 
 LANGUAGES = ("en", "fi", "hu", "ru", "bg")
@@ -67,44 +68,96 @@ CATEGORY_DESCRIPTION = t(
     "{name}: подбрани за дълга употреба.",
 )
 
-# --- brands: (code, name, description) ---------------------------------------
-BRANDS = [
-    ("nordtool", "Nordtool", t(
-        "Finnish power tools since 1987, built for cold workshops.",
-        "Suomalaisia sähkötyökaluja vuodesta 1987, tehty kylmiin verstaisiin.",
-        "Finn elektromos szerszámok 1987 óta, hideg műhelyekre tervezve.",
-        "Финские электроинструменты с 1987 года для холодных мастерских.",
-        "Финландски електроинструменти от 1987 г., създадени за студени работилници.",
-    )),
-    ("revontuli", "Revontuli", t(
-        "Hand tools forged in Lapland, each one checked by hand.",
-        "Lapissa taottuja käsityökaluja, jokainen tarkastettu käsin.",
-        "Lappföldön kovácsolt kéziszerszámok, mindegyiket kézzel ellenőrizzük.",
-        "Ручной инструмент, кованный в Лапландии; каждый проверен вручную.",
-        "Ръчни инструменти, ковани в Лапландия, всеки проверен на ръка.",
-    )),
-    ("kerteszfia", "Kertész & Fia", t(
-        "Garden machines from a Hungarian family workshop.",
-        "Puutarhakoneita unkarilaisesta perheyrityksestä.",
-        "Kerti gépek egy magyar családi műhelyből.",
-        "Садовая техника из венгерской семейной мастерской.",
-        "Градинска техника от унгарска семейна работилница.",
-    )),
-    ("rila", "Rila Kitchen", t(
-        "Kitchen appliances designed in Sofia for everyday cooking.",
-        "Sofiassa suunniteltuja keittiökoneita arjen ruoanlaittoon.",
-        "Szófiában tervezett konyhai gépek a mindennapi főzéshez.",
-        "Кухонная техника, созданная в Софии для каждодневной готовки.",
-        "Кухненски уреди, проектирани в София за всекидневно готвене.",
-    )),
-    ("sampo", "Sampo Home", t(
-        "Cookware that lasts a lifetime, made in Finland.",
-        "Elinikäisiä keittiövälineitä, valmistettu Suomessa.",
-        "Egy életre szóló edények, Finnországban gyártva.",
-        "Посуда на всю жизнь, сделано в Финляндии.",
-        "Съдове за цял живот, произведени във Финландия.",
-    )),
-]
+# --- brands: code -> name, country (ISO 3166), description, origin sentence ---
+# The origin sentence goes into every product description of the brand, so a
+# Hungarian brand's products never say they were designed in Finland.
+BRANDS = {
+    "nordtool": dict(
+        name="Nordtool", country="FI",
+        description=t(
+            "Finnish power tools since 1987, built for cold workshops.",
+            "Suomalaisia sähkötyökaluja vuodesta 1987, tehty kylmiin verstaisiin.",
+            "Finn elektromos szerszámok 1987 óta, hideg műhelyekre tervezve.",
+            "Финские электроинструменты с 1987 года для холодных мастерских.",
+            "Финландски електроинструменти от 1987 г., създадени за студени работилници.",
+        ),
+        origin=t(
+            "Designed in Finland and tested in Finnish workshops.",
+            "Suunniteltu Suomessa ja testattu suomalaisissa verstaissa.",
+            "Finnországban tervezve, finn műhelyekben tesztelve.",
+            "Разработано в Финляндии и испытано в финских мастерских.",
+            "Проектирано във Финландия и изпитано във финландски работилници.",
+        ),
+    ),
+    "revontuli": dict(
+        name="Revontuli", country="FI",
+        description=t(
+            "Hand tools forged in Lapland, each one checked by hand.",
+            "Lapissa taottuja käsityökaluja, jokainen tarkastettu käsin.",
+            "Lappföldön kovácsolt kéziszerszámok, mindegyiket kézzel ellenőrizzük.",
+            "Ручной инструмент, кованный в Лапландии; каждый проверен вручную.",
+            "Ръчни инструменти, ковани в Лапландия, всеки проверен на ръка.",
+        ),
+        origin=t(
+            "Forged and checked by hand in Finnish Lapland.",
+            "Taottu ja tarkastettu käsin Suomen Lapissa.",
+            "A finnországi Lappföldön kovácsolva, kézzel ellenőrizve.",
+            "Выковано и проверено вручную в финской Лапландии.",
+            "Ковано и проверено на ръка във финландска Лапландия.",
+        ),
+    ),
+    "kerteszfia": dict(
+        name="Kertész & Fia", country="HU",
+        description=t(
+            "Garden machines from a Hungarian family workshop.",
+            "Puutarhakoneita unkarilaisesta perheyrityksestä.",
+            "Kerti gépek egy magyar családi műhelyből.",
+            "Садовая техника из венгерской семейной мастерской.",
+            "Градинска техника от унгарска семейна работилница.",
+        ),
+        origin=t(
+            "Designed and assembled in Hungary.",
+            "Suunniteltu ja koottu Unkarissa.",
+            "Magyarországon tervezve és összeszerelve.",
+            "Разработано и собрано в Венгрии.",
+            "Проектирано и сглобено в Унгария.",
+        ),
+    ),
+    "rila": dict(
+        name="Rila Kitchen", country="BG",
+        description=t(
+            "Kitchen appliances designed in Sofia for everyday cooking.",
+            "Sofiassa suunniteltuja keittiökoneita arjen ruoanlaittoon.",
+            "Szófiában tervezett konyhai gépek a mindennapi főzéshez.",
+            "Кухонная техника, созданная в Софии для каждодневной готовки.",
+            "Кухненски уреди, проектирани в София за всекидневно готвене.",
+        ),
+        origin=t(
+            "Designed in Sofia, Bulgaria.",
+            "Suunniteltu Bulgarian Sofiassa.",
+            "Bulgáriában, Szófiában tervezve.",
+            "Разработано в Софии (Болгария).",
+            "Проектирано в София, България.",
+        ),
+    ),
+    "sampo": dict(
+        name="Sampo Home", country="FI",
+        description=t(
+            "Cookware that lasts a lifetime, made in Finland.",
+            "Elinikäisiä keittiövälineitä, valmistettu Suomessa.",
+            "Egy életre szóló edények, Finnországban gyártva.",
+            "Посуда на всю жизнь, сделанная в Финляндии.",
+            "Съдове за цял живот, произведени във Финландия.",
+        ),
+        origin=t(
+            "Made in Finland.",
+            "Valmistettu Suomessa.",
+            "Finnországban készült.",
+            "Сделано в Финляндии.",
+            "Произведено във Финландия.",
+        ),
+    ),
+}
 
 # --- attributes ----------------------------------------------------------------
 # (code, type, unit, decimal places, localizable, variant axis, label)
@@ -185,12 +238,20 @@ OPTIONS = {
     ],
 }
 
+# Care texts by key: a family names its usual one; a product type may name
+# its own ("care" in PRODUCT_TYPES), and a pan's depends on its material and
+# whether it is dishwasher safe (plan.Planner._care).
 CARE = {
     "tool": t("Keep dry and clean the vents after use.",
               "Säilytä kuivassa ja puhdista tuuletusaukot käytön jälkeen.",
               "Tárolja szárazon, használat után tisztítsa meg a szellőzőnyílásokat.",
               "Хранить в сухом месте, после работы очищать вентиляционные отверстия.",
               "Съхранявайте на сухо и почиствайте вентилационните отвори след употреба."),
+    "garden-machine": t("Clean the blades after use and store dry over the winter.",
+                        "Puhdista terät käytön jälkeen ja säilytä talvi kuivassa.",
+                        "Használat után tisztítsa meg a késeket, télen száraz helyen tárolja.",
+                        "После работы очищать ножи, зимой хранить в сухом месте.",
+                        "Почиствайте ножовете след употреба и съхранявайте на сухо през зимата."),
     "garden": t("Empty and store frost-free over winter.",
                 "Tyhjennä ja säilytä talvella lämpimässä.",
                 "Télen ürítse ki, és fagymentes helyen tárolja.",
@@ -201,11 +262,31 @@ CARE = {
                  "Nedves ruhával törölje át; havonta vízkőtelenítse.",
                  "Протирать влажной тканью; удалять накипь ежемесячно.",
                  "Избърсвайте с влажна кърпа; почиствайте от котлен камък всеки месец."),
-    "cookware": t("Wash by hand and dry at once; oil the surface now and then.",
-                  "Pese käsin ja kuivaa heti; öljyä pinta silloin tällöin.",
-                  "Kézzel mosogassa, és azonnal törölje szárazra; időnként olajozza be.",
-                  "Мыть вручную и сразу вытирать; иногда смазывать маслом.",
-                  "Мийте на ръка и подсушавайте веднага; от време на време намаслявайте."),
+    "blender": t("Rinse the jug right after use; wipe the base with a damp cloth.",
+                 "Huuhtele kannu heti käytön jälkeen; pyyhi runko kostealla liinalla.",
+                 "A kancsót használat után azonnal öblítse ki, a talpat nedves ruhával törölje át.",
+                 "Сразу после работы ополаскивать чашу, корпус протирать влажной тканью.",
+                 "Изплаквайте каната веднага след употреба; избърсвайте основата с влажна кърпа."),
+    "cast-iron": t("Wash by hand and dry at once; oil the surface now and then.",
+                   "Pese käsin ja kuivaa heti; öljyä pinta silloin tällöin.",
+                   "Kézzel mosogassa, és azonnal törölje szárazra; időnként olajozza be.",
+                   "Мыть вручную и сразу вытирать; время от времени смазывать маслом.",
+                   "Мийте на ръка и подсушавайте веднага; от време на време намаслявайте."),
+    "pan": t("Wash by hand with a soft sponge; avoid metal utensils.",
+             "Pese käsin pehmeällä sienellä; vältä metallisia välineitä.",
+             "Puha szivaccsal, kézzel mosogassa; ne használjon fém eszközöket.",
+             "Мыть вручную мягкой губкой; не использовать металлические лопатки.",
+             "Мийте на ръка с мека гъба; избягвайте метални прибори."),
+    "pan-dishwasher": t("Dishwasher safe; dry at once to keep the surface bright.",
+                        "Kestää konepesun; kuivaa heti, niin pinta pysyy kirkkaana.",
+                        "Mosogatógépben mosható; azonnal törölje szárazra, hogy a felülete fényes maradjon.",
+                        "Можно мыть в посудомоечной машине; сразу вытирать, чтобы поверхность оставалась блестящей.",
+                        "Може да се мие в съдомиялна; подсушавайте веднага, за да остане повърхността лъскава."),
+    "knife": t("Wash by hand, dry at once and keep in a knife block.",
+               "Pese käsin, kuivaa heti ja säilytä veitsitelineessä.",
+               "Kézzel mosogassa, azonnal törölje szárazra, és késtartóban tárolja.",
+               "Мыть вручную, сразу вытирать и хранить в подставке для ножей.",
+               "Мийте на ръка, подсушавайте веднага и съхранявайте в поставка за ножове."),
 }
 
 # --- families: code -> (names, [(attribute code, required)], care key) ----------
@@ -223,7 +304,7 @@ FAMILIES = {
     "garden_machine": (t("Garden machine", "Puutarhakone", "Kerti gép", "Садовая техника", "Градинска машина"),
                        [("power", True), ("cutting_width", True), ("weight", True), ("noise", False),
                         ("battery_included", False), ("features", False), ("warranty_years", False),
-                        ("launch_date", False), ("model_code", False), ("care", False)], "garden"),
+                        ("launch_date", False), ("model_code", False), ("care", False)], "garden-machine"),
     "watering": (t("Watering", "Kastelu", "Öntözés", "Полив", "Поливане"),
                  [("length", False), ("diameter", False), ("material", True), ("features", False),
                   ("colour", False), ("care", False), ("model_code", False)], "garden"),
@@ -235,17 +316,20 @@ FAMILIES = {
                            ("model_code", False), ("care", True)], "kitchen"),
     "cookware": (t("Cookware", "Keittiöväline", "Edény", "Посуда", "Съд за готвене"),
                  [("material", True), ("diameter", False), ("dishwasher_safe", False), ("features", False),
-                  ("weight", False), ("colour", False), ("model_code", False), ("care", False)], "cookware"),
+                  ("weight", False), ("colour", False), ("model_code", False), ("care", False)], "pan"),
 }
 
 # --- product types -------------------------------------------------------------
 # code: dict(category, family, brand, prefix (model code letters), names,
-#   uses (two sentences per language), axis ("colour"/"size"/None),
-#   colours (codes), price range (EUR), attribute recipe, shape of the picture)
+#   uses (a sentence per language), axis ("colour"/"size"/None),
+#   colours (codes), price range (EUR), shape of the picture, traits (what
+#   the product is, for the copy below: "handheld", "winter" (used or
+#   kept out in the cold), "consumable" (worn out in use), "hob", "knife"),
+#   care (a CARE key instead of the family's), attribute recipe)
 PRODUCT_TYPES = {
     "drill": dict(
         category="drills", family="power_tool", brand="nordtool", prefix="PD", axis="colour",
-        colours=["blue", "black", "red"], price=(79, 249), shape="circle",
+        colours=["blue", "black", "red"], price=(79, 249), shape="circle", traits=("handheld", "winter"),
         names=t("Cordless drill", "Akkuporakone", "Akkus fúró-csavarozó", "Аккумуляторная дрель",
                 "Акумулаторна бормашина"),
         uses=t("Drills and drives screws in wood, metal and masonry.",
@@ -258,7 +342,7 @@ PRODUCT_TYPES = {
     ),
     "hammer-drill": dict(
         category="drills", family="power_tool", brand="nordtool", prefix="HD", axis=None,
-        colours=["blue"], price=(119, 329), shape="circle",
+        colours=["blue"], price=(119, 329), shape="circle", traits=("handheld", "winter"),
         names=t("Hammer drill", "Iskuporakone", "Ütvefúrógép", "Ударная дрель", "Ударна бормашина"),
         uses=t("Hammer action for concrete and brick walls.",
                "Iskutoiminto betoniin ja tiiliseiniin.",
@@ -270,7 +354,7 @@ PRODUCT_TYPES = {
     ),
     "circular-saw": dict(
         category="saws", family="power_tool", brand="nordtool", prefix="CS", axis=None,
-        colours=["blue"], price=(99, 289), shape="disc",
+        colours=["blue"], price=(99, 289), shape="disc", traits=("handheld", "winter"),
         names=t("Circular saw", "Pyörösaha", "Körfűrész", "Циркулярная пила", "Ръчен циркуляр"),
         uses=t("Straight, clean cuts in boards and panels.",
                "Suorat ja siistit leikkaukset lautoihin ja levyihin.",
@@ -282,7 +366,7 @@ PRODUCT_TYPES = {
     ),
     "jigsaw": dict(
         category="saws", family="power_tool", brand="nordtool", prefix="JS", axis="colour",
-        colours=["blue", "yellow"], price=(69, 199), shape="triangle",
+        colours=["blue", "yellow"], price=(69, 199), shape="triangle", traits=("handheld", "winter"),
         names=t("Jigsaw", "Pistosaha", "Szúrófűrész", "Электролобзик", "Прободен трион"),
         uses=t("Curves and cut-outs in wood, plastic and thin metal.",
                "Kaarret ja aukot puuhun, muoviin ja ohueen metalliin.",
@@ -294,7 +378,7 @@ PRODUCT_TYPES = {
     ),
     "angle-grinder": dict(
         category="grinders", family="power_tool", brand="nordtool", prefix="AG", axis=None,
-        colours=["blue"], price=(59, 219), shape="disc",
+        colours=["blue"], price=(59, 219), shape="disc", traits=("handheld", "winter"),
         names=t("Angle grinder", "Kulmahiomakone", "Sarokcsiszoló", "Угловая шлифмашина", "Ъглошлайф"),
         uses=t("Cuts and grinds metal, tiles and stone.",
                "Katkaisee ja hioo metallia, laattoja ja kiveä.",
@@ -306,7 +390,7 @@ PRODUCT_TYPES = {
     ),
     "hammer": dict(
         category="hammers", family="hand_tool", brand="revontuli", prefix="KH", axis=None,
-        colours=["steel"], price=(19, 59), shape="square",
+        colours=["steel"], price=(19, 59), shape="square", traits=("handheld",),
         names=t("Claw hammer", "Kynsivasara", "Szöghúzó kalapács", "Молоток-гвоздодёр", "Чук с кози крак"),
         uses=t("Drives and pulls nails with a forged steel head.",
                "Lyö ja vetää nauloja taotulla teräspäällä.",
@@ -317,7 +401,7 @@ PRODUCT_TYPES = {
     ),
     "screwdriver-set": dict(
         category="screwdrivers", family="hand_tool", brand="revontuli", prefix="RS", axis=None,
-        colours=["red"], price=(15, 49), shape="bars",
+        colours=["red"], price=(15, 49), shape="bars", traits=("handheld",),
         names=t("Screwdriver set", "Ruuvimeisselisarja", "Csavarhúzókészlet", "Набор отвёрток",
                 "Комплект отвертки"),
         uses=t("Slotted and cross-head drivers for every screw at home.",
@@ -329,18 +413,18 @@ PRODUCT_TYPES = {
     ),
     "battery": dict(
         category="batteries", family="accessory", brand="nordtool", prefix="BP", axis=None,
-        colours=["black"], price=(39, 119), shape="square",
+        colours=["black"], price=(39, 119), shape="square", traits=(),
         names=t("Battery pack", "Akku", "Akkumulátor", "Аккумулятор", "Акумулаторна батерия"),
         uses=t("Fits every tool of the 18 V platform.",
                "Sopii kaikkiin 18 V:n alustan työkaluihin.",
                "A 18 V-os platform minden szerszámához illik.",
                "Подходит ко всем инструментам платформы 18 В.",
-               "Подходящ за всички инструменти от платформата 18 V."),
+               "Подходяща за всички инструменти от платформата 18 В."),
         attrs=dict(voltage=[18], weight=(0.3, 0.7), material=["plastic"]),
     ),
     "drill-bits": dict(
         category="bits-blades", family="accessory", brand="nordtool", prefix="DB", axis=None,
-        colours=["steel"], price=(12, 45), shape="bars",
+        colours=["steel"], price=(12, 45), shape="bars", traits=("consumable",),
         names=t("Drill bit set", "Poranterasarja", "Fúrószárkészlet", "Набор свёрл", "Комплект свредла"),
         uses=t("Bits for wood, metal and concrete in one case.",
                "Terät puuhun, metalliin ja betoniin samassa kotelossa.",
@@ -351,7 +435,7 @@ PRODUCT_TYPES = {
     ),
     "saw-blade": dict(
         category="bits-blades", family="accessory", brand="nordtool", prefix="SB", axis=None,
-        colours=["steel"], price=(14, 39), shape="disc",
+        colours=["steel"], price=(14, 39), shape="disc", traits=("consumable",),
         names=t("Saw blade", "Sahanterä", "Fűrészlap", "Пильный диск", "Диск за циркуляр"),
         uses=t("Carbide teeth for clean cuts in wood.",
                "Kovametallihampaat siistiin leikkaukseen puussa.",
@@ -362,7 +446,7 @@ PRODUCT_TYPES = {
     ),
     "lawn-mower": dict(
         category="lawn-mowers", family="garden_machine", brand="kerteszfia", prefix="LM", axis=None,
-        colours=["green"], price=(189, 649), shape="square",
+        colours=["green"], price=(189, 649), shape="square", traits=(),
         names=t("Lawn mower", "Ruohonleikkuri", "Fűnyíró", "Газонокосилка", "Косачка за трева"),
         uses=t("Mows and collects grass in one pass.",
                "Leikkaa ja kerää ruohon yhdellä kertaa.",
@@ -374,7 +458,7 @@ PRODUCT_TYPES = {
     ),
     "hedge-trimmer": dict(
         category="hedge-trimmers", family="garden_machine", brand="kerteszfia", prefix="HT", axis=None,
-        colours=["green"], price=(79, 259), shape="bars",
+        colours=["green"], price=(79, 259), shape="bars", traits=("handheld",),
         names=t("Hedge trimmer", "Pensasleikkuri", "Sövényvágó", "Кусторез", "Храсторез"),
         uses=t("Shapes hedges and bushes with double-sided blades.",
                "Muotoilee pensasaidat kaksipuolisilla terillä.",
@@ -386,7 +470,7 @@ PRODUCT_TYPES = {
     ),
     "garden-hose": dict(
         category="hoses", family="watering", brand="kerteszfia", prefix="GH", axis="colour",
-        colours=["green", "yellow", "black"], price=(19, 69), shape="circle",
+        colours=["green", "yellow", "black"], price=(19, 69), shape="circle", traits=("winter",),
         names=t("Garden hose", "Puutarhaletku", "Kerti tömlő", "Садовый шланг", "Градински маркуч"),
         uses=t("Kink-free hose that stays soft in the cold.",
                "Taittumaton letku, joka pysyy pehmeänä kylmässä.",
@@ -397,7 +481,7 @@ PRODUCT_TYPES = {
     ),
     "sprinkler": dict(
         category="sprinklers", family="watering", brand="kerteszfia", prefix="SP", axis=None,
-        colours=["yellow"], price=(15, 59), shape="triangle",
+        colours=["yellow"], price=(15, 59), shape="triangle", traits=("winter",),
         names=t("Sprinkler", "Sadetin", "Locsoló", "Дождеватель", "Разпръсквач"),
         uses=t("Waters lawns evenly up to 300 m².",
                "Kastelee nurmikon tasaisesti jopa 300 m²:n alalta.",
@@ -408,7 +492,7 @@ PRODUCT_TYPES = {
     ),
     "gloves": dict(
         category="gloves", family="garden_wear", brand="kerteszfia", prefix="GG", axis="size",
-        colours=["green"], price=(9, 29), shape="square",
+        colours=["green"], price=(9, 29), shape="square", traits=("winter",),
         names=t("Garden gloves", "Puutarhakäsineet", "Kerti kesztyű", "Садовые перчатки", "Градински ръкавици"),
         uses=t("Breathable gloves with a firm grip for wet soil.",
                "Hengittävät käsineet, jotka pitävät märässäkin mullassa.",
@@ -419,7 +503,7 @@ PRODUCT_TYPES = {
     ),
     "coffee-maker": dict(
         category="coffee-makers", family="kitchen_appliance", brand="rila", prefix="CM", axis="colour",
-        colours=["black", "white", "red"], price=(49, 279), shape="circle",
+        colours=["black", "white", "red"], price=(49, 279), shape="circle", traits=(),
         names=t("Coffee maker", "Kahvinkeitin", "Kávéfőző", "Кофеварка", "Кафемашина"),
         uses=t("Brews ten cups and keeps them warm for an hour.",
                "Keittää kymmenen kuppia ja pitää ne lämpiminä tunnin.",
@@ -430,7 +514,7 @@ PRODUCT_TYPES = {
     ),
     "kettle": dict(
         category="kettles", family="kitchen_appliance", brand="rila", prefix="EK", axis="colour",
-        colours=["white", "black", "steel"], price=(25, 99), shape="circle",
+        colours=["white", "black", "steel"], price=(25, 99), shape="circle", traits=(),
         names=t("Electric kettle", "Vedenkeitin", "Vízforraló", "Электрочайник", "Електрическа кана"),
         uses=t("Boils a full litre in under three minutes.",
                "Keittää litran vettä alle kolmessa minuutissa.",
@@ -441,7 +525,7 @@ PRODUCT_TYPES = {
     ),
     "blender": dict(
         category="blenders", family="kitchen_appliance", brand="rila", prefix="BL", axis=None,
-        colours=["steel"], price=(39, 199), shape="triangle",
+        colours=["steel"], price=(39, 199), shape="triangle", traits=(), care="blender",
         names=t("Blender", "Tehosekoitin", "Turmixgép", "Блендер", "Блендер"),
         uses=t("Crushes ice and blends smoothies in seconds.",
                "Murskaa jään ja sekoittaa smoothiet sekunneissa.",
@@ -452,7 +536,7 @@ PRODUCT_TYPES = {
     ),
     "frying-pan": dict(
         category="pans", family="cookware", brand="sampo", prefix="FP", axis="colour",
-        colours=["black", "steel"], price=(29, 129), shape="disc",
+        colours=["black", "steel"], price=(29, 129), shape="disc", traits=("hob",),
         names=t("Frying pan", "Paistinpannu", "Serpenyő", "Сковорода", "Тиган"),
         uses=t("Even heat from edge to edge on every hob.",
                "Tasainen lämpö reunasta reunaan kaikilla liesillä.",
@@ -464,7 +548,7 @@ PRODUCT_TYPES = {
     ),
     "chef-knife": dict(
         category="knives", family="cookware", brand="sampo", prefix="CK", axis=None,
-        colours=["steel"], price=(35, 149), shape="triangle",
+        colours=["steel"], price=(35, 149), shape="triangle", traits=("handheld", "knife"), care="knife",
         names=t("Chef's knife", "Kokkiveitsi", "Szakácskés", "Поварской нож", "Готварски нож"),
         uses=t("A 20 cm blade for chopping, slicing and dicing.",
                "20 cm:n terä pilkkomiseen, viipalointiin ja kuutiointiin.",
@@ -490,40 +574,157 @@ RELATIONS = {
 
 SERIES = ["", "Pro", "Compact", "Max", "Plus", "Eco"]
 
+# --- product copy ----------------------------------------------------------------
+# Each sentence and claim names the traits a product must have to carry it
+# ("!trait": must not have); a product's traits are its type's traits, its
+# family code, and "powered" when its family has a power attribute (a motor or
+# a heating element). So only powered products claim energy efficiency or
+# spare parts, only hand-held ones praise their grip, and an accessory names
+# the brand it fits.
 QUALITY = [
-    t("Designed in Finland and tested for everyday use.",
-      "Suunniteltu Suomessa ja testattu päivittäiseen käyttöön.",
-      "Finnországban tervezve, mindennapi használatra tesztelve.",
-      "Разработано в Финляндии и проверено в повседневной работе.",
-      "Проектирано във Финландия и изпитано за ежедневна употреба."),
-    t("Every part is chosen to last for years.",
-      "Jokainen osa on valittu kestämään vuosia.",
-      "Minden alkatrészét évekig tartó használatra választottuk.",
-      "Каждая деталь выбрана, чтобы служить годами.",
-      "Всяка част е избрана да издържи години."),
-    t("Low weight, good balance and a comfortable grip.",
-      "Kevyt, hyvin tasapainotettu ja mukava pitää kädessä.",
-      "Könnyű, jól kiegyensúlyozott, kényelmes fogású.",
-      "Малый вес, хороший баланс и удобная рукоятка.",
-      "Малко тегло, добър баланс и удобна ръкохватка."),
-    t("Spare parts stay available for ten years.",
-      "Varaosia on saatavilla kymmenen vuoden ajan.",
-      "Az alkatrészek tíz évig elérhetők.",
-      "Запасные части доступны в течение десяти лет.",
-      "Резервните части са налични десет години."),
+    (("!consumable",), t("Every part is chosen to last for years.",
+           "Jokainen osa on valittu kestämään vuosia.",
+           "Minden alkatrészét évekig tartó használatra választottuk.",
+           "Каждая деталь выбрана, чтобы служить годами.",
+           "Всяка част е избрана да издържи години.")),
+    (("handheld",), t("Low weight, good balance and a comfortable grip.",
+                      "Kevyt, hyvin tasapainotettu ja mukava pitää kädessä.",
+                      "Könnyű, jól kiegyensúlyozott, kényelmes fogású.",
+                      "Малый вес, хороший баланс и удобная рукоятка.",
+                      "Малко тегло, добър баланс и удобна ръкохватка.")),
+    (("powered",), t("Spare parts stay available for ten years.",
+                     "Varaosia on saatavilla kymmenen vuoden ajan.",
+                     "Az alkatrészek tíz évig elérhetők.",
+                     "Запасные части доступны в течение десяти лет.",
+                     "Резервните части са налични десет години.")),
+    (("power_tool",), t("The motor is protected against overload and dust.",
+                        "Moottori on suojattu ylikuormitukselta ja pölyltä.",
+                        "A motort túlterhelés és por ellen védjük.",
+                        "Двигатель защищён от перегрузки и пыли.",
+                        "Моторът е защитен от претоварване и прах.")),
+    (("power_tool",), t("A rubber-covered housing takes the knocks of a building site.",
+                        "Kumipintainen runko kestää työmaan kolhut.",
+                        "A gumírozott ház kibírja az építkezések ütéseit.",
+                        "Прорезиненный корпус выдерживает удары на стройке.",
+                        "Гумираният корпус издържа на удари на строителната площадка.")),
+    (("hand_tool",), t("Hardened tool steel keeps its shape under heavy use.",
+                       "Karkaistu työkaluteräs pitää muotonsa kovassakin käytössä.",
+                       "Az edzett szerszámacél erős igénybevétel mellett is megtartja a formáját.",
+                       "Закалённая инструментальная сталь не деформируется даже при большой нагрузке.",
+                       "Закалената инструментална стомана запазва формата си и при тежка работа.")),
+    (("accessory",), t("Made to fit {brand} tools without adapters.",
+                       "Sopii {brand}-työkaluihin ilman sovittimia.",
+                       "Adapter nélkül illeszkedik a {brand} szerszámokhoz.",
+                       "Подходит к инструментам {brand} без переходников.",
+                       "Пасва на инструментите {brand} без адаптери.")),
+    (("accessory",), t("Tested for a long life in daily professional use.",
+                       "Testattu kestämään päivittäistä ammattikäyttöä.",
+                       "Hosszú élettartamra tesztelve, napi szakmai használatban.",
+                       "Проверено на долговечность при ежедневной профессиональной работе.",
+                       "Изпитано за дълъг живот при ежедневна професионална употреба.")),
+    (("garden_machine",), t("A safety switch stops the blades the moment you let go.",
+                            "Turvakytkin pysäyttää terät heti, kun päästät irti.",
+                            "A biztonsági kapcsoló elengedéskor azonnal megállítja a késeket.",
+                            "Защитный выключатель останавливает ножи, как только вы отпускаете рукоятку.",
+                            "Предпазният прекъсвач спира ножовете веднага щом го пуснете.")),
+    (("garden_machine",), t("Easy to clean and to store after the season.",
+                            "Helppo puhdistaa ja varastoida kauden jälkeen.",
+                            "A szezon végén könnyen tisztítható és tárolható.",
+                            "Легко чистить и убирать на хранение после сезона.",
+                            "Лесно се почиства и прибира след края на сезона.")),
+    (("watering",), t("UV-resistant material that does not crack in the sun.",
+                      "UV-säteilyä kestävä materiaali ei halkeile auringossa.",
+                      "UV-álló anyag, amely a napon sem reped meg.",
+                      "Материал устойчив к ультрафиолету и не трескается на солнце.",
+                      "UV-устойчив материал, който не се напуква на слънце.")),
+    (("watering",), t("Standard click connectors fit most garden taps.",
+                      "Vakiopikaliittimet sopivat useimpiin puutarhahanoihin.",
+                      "A szabványos gyorscsatlakozók a legtöbb kerti csaphoz illenek.",
+                      "Стандартные быстросъёмные соединения подходят к большинству садовых кранов.",
+                      "Стандартните бързи връзки пасват на повечето градински кранове.")),
+    (("garden_wear",), t("Reinforced fingertips for thorns and rough work.",
+                         "Vahvistetut sormenpäät piikkejä ja raskasta työtä varten.",
+                         "Megerősített ujjbegyek tüskés növényekhez és durva munkához.",
+                         "Усиленные кончики пальцев защищают от шипов при грубой работе.",
+                         "Подсилени върхове на пръстите срещу бодли и при груба работа.")),
+    (("garden_wear",), t("Cut to follow the hand, in sizes S to XL.",
+                         "Muotoiltu käden mukaan, koot S–XL.",
+                         "A kéz formájára szabva, S-től XL-ig.",
+                         "Повторяют форму руки; размеры от S до XL.",
+                         "Следват формата на ръката, размери от S до XL.")),
+    (("kitchen_appliance",), t("Parts that touch food are free of BPA.",
+                               "Ruoan kanssa kosketuksiin joutuvat osat eivät sisällä BPA:ta.",
+                               "Az étellel érintkező részek BPA-mentesek.",
+                               "Детали, контактирующие с продуктами, не содержат бисфенола А.",
+                               "Частите, които се допират до храната, не съдържат бисфенол А.")),
+    (("kitchen_appliance",), t("Non-slip feet keep it steady on the worktop.",
+                               "Liukumattomat jalat pitävät sen tukevasti työtasolla.",
+                               "Csúszásmentes talpain stabilan áll a munkalapon.",
+                               "Нескользящие ножки надёжно держат прибор на столешнице.",
+                               "Неплъзгащите се крачета държат уреда стабилно върху плота.")),
+    (("cookware",), t("Made for everyday cooking, year after year.",
+                      "Tehty arjen ruoanlaittoon vuodesta toiseen.",
+                      "Mindennapi főzéshez készült, évről évre.",
+                      "Для ежедневной готовки — год за годом.",
+                      "За всекидневно готвене, година след година.")),
+    (("hob",), t("Heats evenly and keeps its shape at high heat.",
+                 "Kuumenee tasaisesti ja pitää muotonsa kovassakin kuumuudessa.",
+                 "Egyenletesen melegszik, és nagy hőfokon is megtartja a formáját.",
+                 "Равномерно прогревается и не деформируется при сильном нагреве.",
+                 "Загрява се равномерно и запазва формата си при силен огън.")),
+    (("knife",), t("The blade is ground by hand and keeps its edge for a long time.",
+                   "Terä on hiottu käsin ja pysyy pitkään terävänä.",
+                   "A pengét kézzel élezzük, és sokáig éles marad.",
+                   "Клинок заточен вручную и долго остаётся острым.",
+                   "Острието е заточено на ръка и дълго остава остро.")),
 ]
 
 CLAIMS = [
-    t("Free delivery to the store", "Ilmainen toimitus myymälään", "Ingyenes szállítás az áruházba",
-      "Бесплатная доставка в магазин", "Безплатна доставка до магазина"),
-    t("30-day right of return", "30 päivän palautusoikeus", "30 napos visszaküldési jog",
-      "Возврат в течение 30 дней", "30 дни право на връщане"),
-    t("Tested in Nordic winter", "Testattu pohjoisen talvessa", "Északi télben tesztelve",
-      "Испытано северной зимой", "Изпитано в северна зима"),
-    t("Energy-efficient", "Energiatehokas", "Energiatakarékos", "Энергоэффективно", "Енергоефективен"),
-    t("Repairable design", "Korjattava rakenne", "Javítható kialakítás", "Ремонтопригодная конструкция",
-      "Конструкция, която се ремонтира"),
+    ((), t("Free delivery to the store", "Ilmainen toimitus myymälään", "Ingyenes szállítás az áruházba",
+           "Бесплатная доставка в магазин", "Безплатна доставка до магазина")),
+    ((), t("30-day right of return", "30 päivän palautusoikeus", "30 napos visszaküldési jog",
+           "Возврат в течение 30 дней", "30 дни право на връщане")),
+    (("winter",), t("Tested in Nordic winter", "Testattu pohjoisen talvessa", "Északi télben tesztelve",
+                     "Испытано северной зимой", "Изпитано в северна зима")),
+    (("powered",), t("Energy-efficient", "Energiatehokas", "Energiatakarékos", "Энергоэффективная модель",
+                     "Енергоефективен")),
+    (("powered",), t("Repairable design", "Korjattava rakenne", "Javítható kialakítás",
+                     "Ремонтопригодная конструкция", "Конструкция, която се ремонтира")),
+    (("handheld",), t("Ergonomic handle", "Ergonominen kahva", "Ergonomikus fogantyú", "Эргономичная рукоятка",
+                      "Ергономична дръжка")),
+    (("accessory",), t("Original {brand} accessory", "Alkuperäinen {brand}-tarvike", "Eredeti {brand} tartozék",
+                       "Оригинальный аксессуар {brand}", "Оригинален аксесоар {brand}")),
+    (("kitchen_appliance",), t("Food-safe materials", "Elintarvikekelpoiset materiaalit",
+                               "Élelmiszerbiztos anyagok", "Безопасные для продуктов материалы",
+                               "Безопасни за храни материали")),
+    (("hob",), t("Works on every hob, induction included", "Sopii kaikille liesille, myös induktiolle",
+                 "Minden főzőlapon használható, indukciósan is", "Подходит для всех плит, включая индукционные",
+                 "За всички котлони, включително индукционни")),
 ]
+
+
+def traits_of(type_code):
+    """What a product type is, as the copy's traits name it."""
+    kind = PRODUCT_TYPES[type_code]
+    members = {code for code, _required in FAMILIES[kind["family"]][1]}
+    return {*kind["traits"], kind["family"], *(("powered",) if "power" in members else ())}
+
+
+def _fits(needs, traits):
+    """Every need holds: "trait" is among ``traits``, "!trait" is not."""
+    return all(need[1:] not in traits if need.startswith("!") else need in traits for need in needs)
+
+
+def copy_for(type_code):
+    """(quality sentences, claims) that fit a product type, {language: text}
+    each, with the brand's name put in; in the fixed order of the lists."""
+    traits = traits_of(type_code)
+    brand = BRANDS[PRODUCT_TYPES[type_code]["brand"]]["name"]
+
+    def fitting(entries):
+        return [{lang: text.format(brand=brand) for lang, text in texts.items()}
+                for needs, texts in entries if _fits(needs, traits)]
+    return fitting(QUALITY), fitting(CLAIMS)
 
 
 def warranty_sentence(years, language):

@@ -1,9 +1,10 @@
 """Images (shared files by content hash, renditions) and product documents."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from parler.models import TranslatableModel, TranslatedFields
+
+from .languages import LanguageField
 
 
 class ImageFile(models.Model):
@@ -83,7 +84,7 @@ class ProductDocument(models.Model):
         OTHER = "other", _("Other")
 
     product = models.ForeignKey("catalog.Product", related_name="documents", on_delete=models.CASCADE)
-    language_code = models.CharField(_("language"), max_length=15, choices=settings.LANGUAGES)
+    language_code = LanguageField(_("language"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.MANUAL)
     title = models.CharField(_("title"), max_length=255)
     file = models.FileField(_("file"), upload_to="documents/")

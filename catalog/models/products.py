@@ -1,6 +1,5 @@
 """Products, variants, typed attribute values and product relations."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import post_delete, post_save
@@ -12,6 +11,7 @@ from ..querysets import ProductManager
 from ..richtext import sanitize_html
 from ..validators import validate_code, validate_gtin
 from .attributes import Attribute, AttributeOption, Family
+from .languages import LanguageField
 from .taxonomy import Brand, Category
 
 TRANSLATED_PRODUCT_FIELDS = ("name", "slug", "short_description", "description", "marketing_claims")
@@ -169,9 +169,7 @@ class AttributeValue(models.Model):
 
     product = models.ForeignKey(Product, related_name="attribute_values", on_delete=models.CASCADE)
     attribute = models.ForeignKey(Attribute, related_name="values", on_delete=models.CASCADE)
-    language_code = models.CharField(
-        _("language"), max_length=15, blank=True, default="", choices=settings.LANGUAGES,
-    )
+    language_code = LanguageField(_("language"), blank=True, default="")
     value_text = models.TextField(_("text"), blank=True, default="")
     value_number = models.DecimalField(_("number"), max_digits=20, decimal_places=6, null=True, blank=True)
     value_bool = models.BooleanField(_("yes / no"), null=True, blank=True)

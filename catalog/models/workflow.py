@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .languages import LanguageField
+
 
 class ReviewEvent(models.Model):
     """One step of a product's review: submitted, approved or rejected (with a comment)."""
@@ -103,7 +105,7 @@ class TranslationStatus(models.Model):
     """Whether a product's texts in one language still match the source language."""
 
     product = models.ForeignKey("catalog.Product", related_name="translation_status", on_delete=models.CASCADE)
-    language_code = models.CharField(_("language"), max_length=15, choices=settings.LANGUAGES)
+    language_code = LanguageField(_("language"))
     outdated = models.BooleanField(_("outdated"), default=False, db_index=True)
     # Digest of the source texts this translation was last brought up to date with.
     source_digest = models.CharField(max_length=64, blank=True)

@@ -1,11 +1,11 @@
 """Campaigns: brochures, their QR short links and the scans those links receive."""
 
-from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from parler.models import TranslatableModel, TranslatedFields
 
+from catalog.models.languages import LanguageField
 from catalog.validators import validate_code
 
 validate_hex_color = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
@@ -97,7 +97,7 @@ class ShortLink(models.Model):
                                  related_name="short_links", on_delete=models.SET_NULL)
     # The SKU, not a key: the link outlives the product row.
     sku = models.CharField(_("SKU"), max_length=64)
-    language_code = models.CharField(_("language"), max_length=15, choices=settings.LANGUAGES)
+    language_code = LanguageField(_("language"))
     campaign = models.CharField(_("campaign"), max_length=64, help_text=_("utm_campaign of the landing URL."))
     created_at = models.DateTimeField(auto_now_add=True)
     retired_at = models.DateTimeField(_("retired"), null=True, blank=True)

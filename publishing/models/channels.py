@@ -1,9 +1,9 @@
 """Channels: where documents go, in which languages, at which prices."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from catalog.models.languages import LanguageField
 from catalog.validators import validate_code
 
 
@@ -77,7 +77,7 @@ class Channel(models.Model):
 
 class ChannelLanguage(models.Model):
     channel = models.ForeignKey(Channel, related_name="languages", on_delete=models.CASCADE)
-    language_code = models.CharField(_("language"), max_length=15, choices=settings.LANGUAGES)
+    language_code = LanguageField(_("language"))
     fallback_allowed = models.BooleanField(
         _("fallback allowed"), default=True,
         help_text=_("Without fallback a product is withheld in this language until complete."),
@@ -117,7 +117,7 @@ class TextOverride(models.Model):
 
     product = models.ForeignKey("catalog.Product", related_name="text_overrides", on_delete=models.CASCADE)
     channel = models.ForeignKey(Channel, related_name="text_overrides", on_delete=models.CASCADE)
-    language_code = models.CharField(_("language"), max_length=15, choices=settings.LANGUAGES)
+    language_code = LanguageField(_("language"))
     field = models.CharField(_("field"), max_length=32, choices=Field.choices)
     value = models.TextField(_("value"))
 

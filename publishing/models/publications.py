@@ -1,8 +1,9 @@
 """Publication (product × channel) and completeness (× language)."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from catalog.models.languages import LanguageField
 
 
 class Publication(models.Model):
@@ -45,7 +46,7 @@ class Publication(models.Model):
 class Completeness(models.Model):
     product = models.ForeignKey("catalog.Product", related_name="completeness", on_delete=models.CASCADE)
     channel = models.ForeignKey("publishing.Channel", related_name="completeness", on_delete=models.CASCADE)
-    language_code = models.CharField(_("language"), max_length=15, choices=settings.LANGUAGES)
+    language_code = LanguageField(_("language"))
     score = models.PositiveSmallIntegerField(_("score"), default=0)
     missing = models.JSONField(_("missing"), default=list, blank=True)
     computed_at = models.DateTimeField(auto_now=True)

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from catalog.models import Attribute, AttributeValue, ImageFile, Product, ProductImage
-from tests.factories import make_attribute, make_family, make_product
+from catalog.models import Attribute, AttributeValue, ImageFile, Product, ProductImage, Variant
+from tests.factories import make_attribute, make_brand, make_category, make_family, make_product
 
 from .conftest import bomb_png, errors_of, form_data, png_bytes
 
@@ -235,6 +235,35 @@ def test_image_upload_in_the_admin_is_validated_and_deduplicated(admin_client, s
 
 
 @pytest.mark.django_db
+def test_a_page_refused_by_another_inline_stores_no_image_file(admin_client, settings):
+    product = make_product(sku="IMG-3")
+    url = change_url(product)
+    page = admin_client.get(url)
+    prefix = _image_inline_prefix(page)
+    data = form_data(page)
+    data.update({f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-0-upload": SimpleUploadedFile("ok.png", png_bytes(50, 40)),
+                 f"{prefix}-0-role": "main", f"{prefix}-0-position": "0"})
+    # A second inline with a bad row: a variant without a SKU.
+    variants = next(i.formset.prefix for i in page.context["inline_admin_formsets"] if i.formset.model is Variant)
+    data.update({f"{variants}-TOTAL_FORMS": "1", f"{variants}-0-sku": "", f"{variants}-0-position": "0"})
+
+    response = admin_client.post(url, data)
+    assert response.status_code == 200 and errors_of(response)
+    assert not ImageFile.objects.exists() and not ProductImage.objects.exists()
+    media = settings.MEDIA_ROOT
+    stored = [path for path in media.rglob("*") if path.is_file()] if media.exists() else []
+    assert stored == []
+
+    # The same page with the variant fixed stores the file once, with the row.
+    data[f"{prefix}-0-upload"] = SimpleUploadedFile("ok.png", png_bytes(50, 40))
+    data[f"{variants}-0-sku"] = "IMG-3-RED"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+    image_file = ProductImage.objects.get(product=product).image_file
+    assert (media / image_file.file.name).is_file()
+
+
+@pytest.mark.django_db
 def test_documents_must_be_pdf_and_not_too_large(admin_client, settings):
     from catalog.models import ProductDocument
 
@@ -262,20 +291,80 @@ def test_documents_must_be_pdf_and_not_too_large(admin_client, settings):
     assert ProductDocument.objects.get(product=product).language_code == "fi"
 
 
+def _list(client, **params):
+    response = client.get(reverse("admin:catalog_product_changelist"), params)
+    assert response.status_code == 200
+    return response
+
+
+def _skus(response):
+    return sorted(product.sku for product in response.context["cl"].result_list)
+
+
+def _row(response, sku):
+    html = response.content.decode()
+    row = html[html.index(f">{sku}<"):]
+    return row[: row.index("</tr>")]
+
+
 @pytest.mark.django_db
-def test_translation_indicator_in_the_product_list(admin_client):
-    make_product(sku="TR-1", names={"en": "Drill", "fi": "Pora", "ru": ""})
-    html = admin_client.get(reverse("admin:catalog_product_changelist")).content.decode()
-    row = html[html.index("TR-1"):]
-    row = row[: row.index("</tr>")]
-    assert 'class="lang-ok"' in row
-    for code, state in (("en", "ok"), ("fi", "ok"), ("hu", "missing"), ("ru", "missing"), ("bg", "missing")):
-        assert f'class="lang-{state}" style=' in row
-        assert f">{code}&nbsp;{'✓' if state == 'ok' else '✗'}<" in row
-    missing_ru = admin_client.get(reverse("admin:catalog_product_changelist") + "?missing_language=ru")
-    assert "TR-1" in missing_ru.content.decode()
-    missing_fi = admin_client.get(reverse("admin:catalog_product_changelist") + "?missing_language=fi")
-    assert "TR-1" not in missing_fi.content.decode()
+def test_translation_indicator_and_filter_need_every_required_text(admin_client):
+    """A language counts as translated when it has a name, a short and a long
+    description (what channel completeness requires); a name alone or blank
+    markup is still missing."""
+    product = make_product(sku="TR-1", names={"en": "Drill", "fi": "Pora", "ru": "Дрель", "bg": "Бормашина"})
+    for language, changes in (("fi", {"short_description": "", "description": ""}),
+                              ("bg", {"description": "<p> &nbsp;</p>"})):
+        product.set_current_language(language)
+        for name, value in changes.items():
+            setattr(product, name, value)
+        product.save()
+    make_product(sku="TR-2", names={"en": "Saw", "fi": "Saha", "hu": "Fűrész", "ru": "Пила", "bg": "Трион"})
+
+    row = _row(_list(admin_client), "TR-1")
+    for code, state in (("en", "ok"), ("fi", "missing"), ("hu", "missing"), ("ru", "ok"), ("bg", "missing")):
+        assert f'class="lang-{state}" style=' in row and f">{code}&nbsp;{'✓' if state == 'ok' else '✗'}<" in row
+    assert 'title="translation missing: short description, description">fi' in row
+    assert 'title="translation missing: description">bg' in row
+    assert 'title="translation missing: name, short description, description">hu' in row
+    assert "✗" not in _row(_list(admin_client), "TR-2")
+
+    assert _skus(_list(admin_client, missing_language="fi")) == ["TR-1"]
+    assert _skus(_list(admin_client, missing_language="bg")) == ["TR-1"]
+    assert _skus(_list(admin_client, missing_language="hu")) == ["TR-1"]
+    assert _skus(_list(admin_client, missing_language="ru")) == []
+    assert _skus(_list(admin_client, missing_language="en")) == []
+
+
+@pytest.mark.django_db
+def test_list_filters_by_category_subtree_brand_and_family(admin_client):
+    tools = make_category("tools", names={"en": "Tools"})
+    drills = make_category("drills", parent=tools, names={"en": "Drills"})
+    cordless = make_category("cordless", parent=drills, names={"en": "Cordless"})
+    garden = make_category("garden", names={"en": "Garden"})
+    nordtool, kertesz = make_brand(name="Nordtool"), make_brand(name="Kertész & Fia")
+    power, watering = make_family(code="power"), make_family(code="watering")
+    make_product(sku="F-DRILL", brand=nordtool, family=power, categories=[cordless])
+    make_product(sku="F-SAW", brand=nordtool, family=power, categories=[tools])
+    make_product(sku="F-HOSE", brand=kertesz, family=watering, categories=[garden])
+    make_product(sku="F-BOTH", brand=kertesz, family=power, categories=[drills, cordless, garden])
+    make_product(sku="F-NONE")
+
+    # A category brings its whole subtree, however deep, and each product once.
+    assert _skus(_list(admin_client, category=tools.pk)) == ["F-BOTH", "F-DRILL", "F-SAW"]
+    assert _skus(_list(admin_client, category=drills.pk)) == ["F-BOTH", "F-DRILL"]
+    assert _skus(_list(admin_client, category=cordless.pk)) == ["F-BOTH", "F-DRILL"]
+    assert _skus(_list(admin_client, category=garden.pk)) == ["F-BOTH", "F-HOSE"]
+    assert _skus(_list(admin_client, category=99999)) == []
+    assert _skus(_list(admin_client, brand__id__exact=nordtool.pk)) == ["F-DRILL", "F-SAW"]
+    assert _skus(_list(admin_client, brand__id__exact=kertesz.pk)) == ["F-BOTH", "F-HOSE"]
+    assert _skus(_list(admin_client, family__id__exact=power.pk)) == ["F-BOTH", "F-DRILL", "F-SAW"]
+    assert _skus(_list(admin_client, family__id__exact=watering.pk)) == ["F-HOSE"]
+    # Filters combine.
+    assert _skus(_list(admin_client, category=garden.pk, family__id__exact=power.pk)) == ["F-BOTH"]
+    # The filter offers the tree indented by depth.
+    html = _list(admin_client).content.decode()
+    assert "\u2003\u2003Cordless" in html
 
 
 @pytest.mark.django_db

@@ -21,12 +21,21 @@ from .conftest import png_bytes
 NAMES = {"en": "Angle grinder", "fi": "Kulmahiomakone", "hu": "Sarokcsiszoló", "ru": "Болгарка"}
 
 
-def _catalog(count, family, brand, category, channel):
-    image_file = ingest_image(png_bytes(400, 300, colour=(3, 4, 5)))
-    for index in range(count):
+def _catalog(start, stop, family, brand, categories, channel, price_list, colours, image_files):
+    """Products ``start``..``stop`` - 1, each with everything a list row can
+    reach: translations in four languages, two categories, a main and a
+    gallery image, two colour variants with prices, a product price and
+    completeness rows."""
+    for index in range(start, stop):
         product = make_product(sku=f"Q-{index:04d}", names={k: f"{v} {index}" for k, v in NAMES.items()},
-                               family=family, brand=brand, categories=[category])
-        ProductImage.objects.create(product=product, image_file=image_file, role="main")
+                               family=family, brand=brand, categories=categories, price="19.90",
+                               price_list=price_list)
+        for position, role in enumerate(("main", "gallery")):
+            ProductImage.objects.create(product=product, image_file=image_files[(index + position) % len(image_files)],
+                                        role=role, position=position)
+        for colour in colours:
+            variant = make_variant(product, sku=f"Q-{index:04d}-{colour.code}", axis_values=[colour])
+            Price.objects.create(price_list=price_list, product=product, variant=variant, amount=Decimal("21.90"))
         Completeness.objects.bulk_create([
             Completeness(product=product, channel=channel, language_code=code, score=80 + index % 20)
             for code in ("en", "fi")
@@ -44,23 +53,27 @@ def _count(client, url):
 @pytest.mark.django_db
 def test_product_list_queries_stay_flat_from_10_to_200_products(admin_client):
     family = make_family(attributes=[make_attribute(code="power")])
-    brand, category = make_brand(name="Nordtool"), make_category()
+    brand = make_brand(name="Nordtool")
+    categories = [make_category(), make_category()]
     channel = Channel.objects.create(code="web", name="Web")
+    price_list = make_price_list()
+    axis = make_attribute(code="colour", type=Attribute.Type.SELECT, is_variant_axis=True)
+    colours = [make_option(axis, code, {"en": code.title()}) for code in ("red", "blue")]
+    # A few files shared by many images, as in a real catalog; every row has its own image rows.
+    image_files = [ingest_image(png_bytes(400, 300, colour=(3 * i, 4, 5))) for i in range(5)]
     url = reverse("admin:catalog_product_changelist") + "?all="
+    args = (family, brand, categories, channel, price_list, colours, image_files)
 
-    _catalog(10, family, brand, category, channel)
+    _catalog(0, 10, *args)
     small, response = _count(admin_client, url)
     assert response.content.decode().count('class="lang-ok"') == 10 * 4
     assert response.content.decode().count("-320.webp") == 10
 
-    for index in range(10, 200):
-        product = make_product(sku=f"Q-{index:04d}", names={k: f"{v} {index}" for k, v in NAMES.items()},
-                               family=family, brand=brand, categories=[category])
-        Completeness.objects.create(product=product, channel=channel, language_code="en", score=90)
+    _catalog(10, 200, *args)
     large, response = _count(admin_client, url)
     html = response.content.decode()
     assert html.count('class="lang-ok"') == 200 * 4 and "Q-0199" in html and "web " in html
-    assert html.count("-320.webp") == 10  # thumbnails of the 10 products with an image
+    assert html.count("-320.webp") == 200  # a thumbnail in every row
     assert small == large, f"{small} queries for 10 products, {large} for 200"
     print(f"product list: {small} queries for 10 and for 200 products")
 
