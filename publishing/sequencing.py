@@ -52,12 +52,19 @@ def _locked_sequence(channel_id):
 
 def _assign_numbers(channel_id, base):
     """One UPDATE numbering every pending row of the channel after ``base``
-    (UPDATE … FROM with ROW_NUMBER(): PostgreSQL and SQLite ≥ 3.33)."""
+    (UPDATE … FROM with ROW_NUMBER(): PostgreSQL and SQLite ≥ 3.33).
+
+    On PostgreSQL the rows are locked first with SKIP LOCKED: a row that a
+    publish still holds (it is rewriting that snapshot) is left pending for
+    the stamp that follows its commit. Waiting for it instead could deadlock,
+    the publish and this UPDATE each holding rows the other one wants."""
     table = connection.ops.quote_name(ProductSnapshot._meta.db_table)
+    pending = f"SELECT id FROM {table} WHERE channel_id = %s AND pending = %s"
+    if connection.vendor == "postgresql":
+        pending += " ORDER BY id FOR UPDATE SKIP LOCKED"
     sql = (
         f"UPDATE {table} SET seq = %s + numbered.rn, pending = %s "
-        f"FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM {table} "
-        f"WHERE channel_id = %s AND pending = %s) AS numbered "
+        f"FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM ({pending}) AS free) AS numbered "
         f"WHERE {table}.id = numbered.id"
     )
     with connection.cursor() as cursor:

@@ -77,3 +77,48 @@ def test_a_publish_that_commits_late_is_still_seen_above_the_cursor():
     assert cursor_later > cursor
     everything = {sku for sku, _ in read_since(channel, 0)[0]}
     assert everything == {"A-FIRST", "B-SECOND"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stamping_skips_a_snapshot_a_publish_is_rewriting_instead_of_waiting_for_it():
+    """The sweep must not queue behind (or deadlock with) a publish that holds
+    a pending row: it numbers the others, and the held row gets its number
+    once that publish has committed."""
+    from publishing.sequencing import stamp_pending
+
+    channel = make_channel("web", languages=("en",))
+    held = make_complete_product(sku="A-HELD", names={"en": "Held"})
+    free = make_complete_product(sku="B-FREE", names={"en": "Free"})
+    for product in (held, free):
+        publish(product, channel)
+    # Both committed but not yet numbered, as between a commit and its stamp.
+    ProductSnapshot.objects.filter(channel=channel).update(pending=True, seq=None)
+    locked, release, errors = threading.Event(), threading.Event(), []
+
+    def publisher():  # a publish rewriting A's row keeps it locked until commit
+        try:
+            with transaction.atomic():
+                ProductSnapshot.objects.select_for_update().get(channel=channel, sku="A-HELD")
+                locked.set()
+                assert release.wait(30)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=publisher)
+    thread.start()
+    try:
+        assert locked.wait(30)
+        stamper = threading.Thread(target=lambda: (stamp_pending(channel.pk), connections.close_all()))
+        stamper.start()
+        stamper.join(10)
+        assert not stamper.is_alive(), "stamping waited for the publish's lock"
+        assert read_since(channel, 0)[0][0][0] == "B-FREE"
+        assert ProductSnapshot.objects.get(channel=channel, sku="A-HELD").pending
+    finally:
+        release.set()
+        thread.join(30)
+    assert not errors, errors
+    stamp_pending(channel.pk)
+    assert [sku for sku, _ in read_since(channel, 0)[0]] == ["B-FREE", "A-HELD"]
