@@ -255,7 +255,9 @@ PIM_WEBHOOK_RETRY_MAX_SECONDS = float(os.environ.get("PIM_WEBHOOK_RETRY_MAX_SECO
 # A queued delivery the worker has not taken after this long is queued again.
 PIM_WEBHOOK_QUEUE_SECONDS = float(os.environ.get("PIM_WEBHOOK_QUEUE_SECONDS", 600))
 PIM_API_BULK_MAX_ITEMS = int(os.environ.get("PIM_API_BULK_MAX_ITEMS", 1000))
+# Search engines read at most 50 000 URLs or 50 MB (uncompressed) per sitemap file.
 PIM_SITEMAP_MAX_URLS = int(os.environ.get("PIM_SITEMAP_MAX_URLS", 50_000))
+PIM_SITEMAP_MAX_BYTES = int(os.environ.get("PIM_SITEMAP_MAX_BYTES", 50 * 1024 * 1024))
 
 # Product history the scheduler keeps (pruned daily): versions older than the
 # days and beyond the newest count per product go; the newest version of a
