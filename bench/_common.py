@@ -10,6 +10,7 @@ away afterwards, also when a child failed. Figures are printed with
 ``result(name, value, unit)``.
 """
 
+import argparse
 import os
 import resource
 import shutil
@@ -54,6 +55,18 @@ def setup_django(folder, *, migrate=True):
 
         call_command("migrate", verbosity=0)
     return url
+
+
+def bench_parser(doc, products_default, products_help):
+    """The arguments every benchmark shares: ``--products``, ``--keep`` and
+    the hidden ``--child STEP --folder DIR`` that ``run_child`` passes to a
+    measurement in its own process."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--products", type=int, default=products_default, help=products_help)
+    parser.add_argument("--keep", type=Path, help="Folder for the database and files (default: temporary, removed after).")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
+    return parser
 
 
 @contextmanager

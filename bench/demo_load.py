@@ -11,13 +11,12 @@ publishing on the four channels), the overall products/s and the CPU
 seconds as ``RESULT name=value unit`` lines (bench/README.md).
 """
 
-import argparse
 import os
 import sys
 import time
 from pathlib import Path
 
-from _common import cpu_seconds, database_kind, result, run_child, scratch_folder, setup_django
+from _common import bench_parser, cpu_seconds, database_kind, result, run_child, scratch_folder, setup_django
 
 
 def load(folder, products, seed, publish):
@@ -55,13 +54,9 @@ def load(folder, products, seed, publish):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--products", type=int, default=10_000, help="Products to load (default 10000).")
+    parser = bench_parser(__doc__, 10_000, "Products to load (default 10000).")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--no-publish", action="store_true", help="catalog rows and completeness only")
-    parser.add_argument("--keep", type=Path, help="keep the database and media in this folder")
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         load(args.folder, args.products, args.seed, not args.no_publish)

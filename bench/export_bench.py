@@ -14,12 +14,12 @@ format (``google_xml_seconds``, ``_cpu``, ``_peak_rss``, ``_python_peak``). Budg
 products in < 60 s, peak < 300 MB, memory flat as the catalog grows.
 """
 
-import argparse
 import sys
 import time
 from pathlib import Path
 
 from _common import (
+    bench_parser,
     cpu_seconds, database_kind, peak_memory_mib, result, run_child, scratch_folder, setup_django,
 )
 
@@ -135,12 +135,8 @@ def measure_one(folder, fmt, locale="fi"):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--products", type=int, default=10_000, help="Catalog size (default 10000).")
+    parser = bench_parser(__doc__, 10_000, "Catalog size (default 10000).")  # --child: load | a format
     parser.add_argument("--formats", default=",".join(FORMATS))
-    parser.add_argument("--keep", help="Folder for the database (default: a temporary one, removed after).")
-    parser.add_argument("--child", help=argparse.SUPPRESS)  # load | a format
-    parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "load":
         load(Path(args.folder), args.products)

@@ -43,7 +43,6 @@ an unchanged second call renders again, or when a document misses published
 products.
 """
 
-import argparse
 import json
 import os
 import sys
@@ -51,6 +50,7 @@ import time
 from pathlib import Path
 
 from _common import (
+    bench_parser,
     cpu_seconds, database_kind, largest_child_mib, peak_memory_mib, reset_peak_memory, result, run_child,
     scratch_folder, setup_django,
 )
@@ -196,8 +196,7 @@ def measure(folder, name, locale, store):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--products", type=int, default=500, help="Demo catalog size (default 500).")
+    parser = bench_parser(__doc__, 500, "Demo catalog size (default 500).")  # --child: load | a measurement
     parser.add_argument("--locale", default="fi", help="Language of the documents (default fi).")
     parser.add_argument("--store", default="helsinki-kamppi", help="Store of the shelf labels.")
     parser.add_argument("--print-products", type=int, default=10_000,
@@ -206,9 +205,6 @@ def main():
                         help="Leave out the PDF catalog (the longest render).")
     parser.add_argument("--one-piece", action="store_true",
                         help="Also render the catalog in one WeasyPrint pass and report the ratio to the parts.")
-    parser.add_argument("--keep", help="Folder for the database and rendered files (default: temporary, removed).")
-    parser.add_argument("--child", help=argparse.SUPPRESS)  # load | a measurement
-    parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "load":
         load(Path(args.folder), args.products, args.locale, args.print_products)

@@ -30,12 +30,12 @@ as ``RESULT name=value unit`` lines (bench/README.md). Exits non-zero when a
 step fails its check.
 """
 
-import argparse
 import sys
 import time
 from pathlib import Path
 
 from _common import (
+    bench_parser,
     cpu_seconds, database_kind, peak_memory_mib, reset_peak_memory, run_child, scratch_folder, setup_django,
 )
 
@@ -178,11 +178,7 @@ def measure(folder, step, products):
 # --- the run ----------------------------------------------------------------------
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--products", type=int, default=10_000, help="Demo catalog size (default 10 000).")
-    parser.add_argument("--keep", help="Folder for the database (default: temporary, removed after).")
-    parser.add_argument("--child", help=argparse.SUPPRESS)  # load | a step
-    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    parser = bench_parser(__doc__, 10_000, "Demo catalog size (default 10 000).")  # --child: load | a step
     args = parser.parse_args()
     if args.child == "load":
         load(Path(args.folder), args.products)
