@@ -13,6 +13,7 @@ size. Prints ``RESULT name=value unit`` lines (bench/README.md). Targets:
 """
 
 import argparse
+import gc
 import json
 import random
 import statistics
@@ -119,6 +120,11 @@ def measure(channel, raw, products, locale="ru", samples=40):
         for _ in range(samples // 2)
     ]
 
+    # Client and server share this process only here: freeze what the set-up
+    # left (Django, the inserted rows) so the client's garbage collections
+    # while decoding pages do not walk the server's objects as well.
+    gc.collect()
+    gc.freeze()
     t0, cpu = time.perf_counter(), cpu_seconds()
     received, since, pages, serving = 0, None, 0, 0.0
     while True:
