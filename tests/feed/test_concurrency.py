@@ -5,12 +5,13 @@ SQLite serialises writers, so the race cannot happen there)."""
 import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.test import Client
 
 from publishing.models import ChannelToken
 from publishing.services import publish
 from tests.publishing.helpers import make_channel, make_complete_product
+from tests.threads import start_in_thread
 
 from .conftest import sync
 
@@ -31,32 +32,16 @@ def test_late_commit_is_delivered_by_the_next_delta():
     a_written, a_may_commit, errors = threading.Event(), threading.Event(), []
 
     def publisher_a():
-        try:
-            with transaction.atomic():
-                publish(first, channel)  # written first …
-                a_written.set()
-                assert a_may_commit.wait(30)
-            # … committed last, after B and after a reader passed B.
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        with transaction.atomic():
+            publish(first, channel)  # written first …
+            a_written.set()
+            assert a_may_commit.wait(30)
+        # … committed last, after B and after a reader passed B.
 
-    def publisher_b():
-        try:
-            publish(second, channel)
-        except Exception as exc:  # pragma: no cover
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    thread_a = threading.Thread(target=publisher_a)
-    thread_a.start()
+    thread_a = start_in_thread(publisher_a, errors)
     try:
         assert a_written.wait(30)
-        thread_b = threading.Thread(target=publisher_b)
-        thread_b.start()
-        thread_b.join(30)
+        start_in_thread(lambda: publish(second, channel), errors).join(30)
         seen, _, cursor = sync(client, since=cursor)
         assert [item["sku"] for item in seen] == ["B-SECOND"]
     finally:

@@ -6,7 +6,7 @@ import io
 import threading
 
 import pytest
-from django.db import IntegrityError, connection, connections
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from catalog.spreadsheets.importer import import_file
@@ -16,6 +16,7 @@ from publishing.models import ChannelSequence, Job, ProductSnapshot, Publication
 from publishing.sequencing import stamp_pending
 from publishing.services import publish_channel
 from tests.publishing.helpers import make_channel, make_complete_product
+from tests.threads import start_in_thread
 
 LANGUAGES = ("en", "fi", "hu", "ru", "bg")
 NAMES = {"en": "Drill", "fi": "Porakone", "hu": "Fúró ő ű", "ru": "Дрель", "bg": "Бормашина"}
@@ -147,26 +148,15 @@ def test_concurrent_publishes_and_imports_lose_no_edit():
         try:
             for number in range(1, rounds + 1):
                 import_file(sheet(number), filename="edits.csv", validate_first=False)
-        except Exception as error:  # reported below
-            errors.append(error)
         finally:
             importing.clear()
-            connections.close_all()
 
     def publisher():
         # As the worker runs it: the publish_channel job, retried on failure.
-        try:
-            while importing.is_set():
-                jobs.append(start_job("publish_channel", {"channel": channel.code}))
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
+        while importing.is_set():
+            jobs.append(start_job("publish_channel", {"channel": channel.code}))
 
-    threads = [threading.Thread(target=importer), threading.Thread(target=publisher),
-               threading.Thread(target=publisher)]
-    for thread in threads:
-        thread.start()
+    threads = [start_in_thread(target, errors) for target in (importer, publisher, publisher)]
     for thread in threads:
         thread.join(300)
     assert not any(thread.is_alive() for thread in threads)

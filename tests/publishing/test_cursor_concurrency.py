@@ -4,10 +4,11 @@ serialises writers, so the race cannot happen there)."""
 import threading
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from publishing.models import ProductSnapshot
 from publishing.services import publish
+from tests.threads import start_in_thread
 
 from .helpers import make_channel, make_complete_product
 
@@ -35,32 +36,16 @@ def test_a_publish_that_commits_late_is_still_seen_above_the_cursor():
     errors = []
 
     def publisher_a():
-        try:
-            with transaction.atomic():
-                publish(first, channel)  # A's snapshot row is written first …
-                a_written.set()
-                assert a_may_commit.wait(30)
-            # … but A commits only after B committed and a reader moved on.
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        with transaction.atomic():
+            publish(first, channel)  # A's snapshot row is written first …
+            a_written.set()
+            assert a_may_commit.wait(30)
+        # … but A commits only after B committed and a reader moved on.
 
-    thread = threading.Thread(target=publisher_a)
-    thread.start()
+    thread = start_in_thread(publisher_a, errors)
     try:
         assert a_written.wait(30)
-
-        def publisher_b():
-            try:
-                publish(second, channel)  # commits (and is stamped) while A is open
-            except Exception as exc:  # pragma: no cover
-                errors.append(exc)
-            finally:
-                connections.close_all()
-
-        b = threading.Thread(target=publisher_b)
-        b.start()
+        b = start_in_thread(lambda: publish(second, channel), errors)  # commits (and is stamped) while A is open
         b.join(30)
         assert not b.is_alive()
 
@@ -96,22 +81,15 @@ def test_stamping_skips_a_snapshot_a_publish_is_rewriting_instead_of_waiting_for
     locked, release, errors = threading.Event(), threading.Event(), []
 
     def publisher():  # a publish rewriting A's row keeps it locked until commit
-        try:
-            with transaction.atomic():
-                ProductSnapshot.objects.select_for_update().get(channel=channel, sku="A-HELD")
-                locked.set()
-                assert release.wait(30)
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        with transaction.atomic():
+            ProductSnapshot.objects.select_for_update().get(channel=channel, sku="A-HELD")
+            locked.set()
+            assert release.wait(30)
 
-    thread = threading.Thread(target=publisher)
-    thread.start()
+    thread = start_in_thread(publisher, errors)
     try:
         assert locked.wait(30)
-        stamper = threading.Thread(target=lambda: (stamp_pending(channel.pk), connections.close_all()))
-        stamper.start()
+        stamper = start_in_thread(lambda: stamp_pending(channel.pk), errors)
         stamper.join(10)
         assert not stamper.is_alive(), "stamping waited for the publish's lock"
         assert read_since(channel, 0)[0][0][0] == "B-FREE"
