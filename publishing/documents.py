@@ -182,8 +182,26 @@ def channel_context(channel):
         requires_complete=channel.requires_complete,
         requires_approval=channel.requires_approval,
     )
+    # Everything build_document reads from the channel besides its overrides
+    # and per-language fallback (see sharing_key).
+    ctx.document_shape = (
+        ctx.price_list_id, ctx.currency, ctx.includes_vat, tuple(sorted(ctx.hidden_attribute_ids)),
+    )
     channel._doc_context = ctx
     return ctx
+
+
+def sharing_key(product, channel, locale):
+    """Channels with equal keys get equal documents of ``product`` in
+    ``locale``, so publishing several channels at once builds each document
+    once. Must name everything ``build_document`` reads from the channel: its
+    price list, currency, VAT, hidden attributes, whether ``locale`` may fall
+    back, and the product's text overrides on it in ``locale`` (which make
+    that document the channel's own)."""
+    ctx = channel_context(channel)
+    if any(o.channel_id == ctx.channel_id and o.language_code == locale for o in rows_of(product, "text_overrides")):
+        return ("own", ctx.channel_id)
+    return ctx.document_shape, allows_fallback(ctx, locale)
 
 
 def allows_fallback(ctx, locale):
@@ -483,7 +501,18 @@ def _option_label(option, locale):
 
 
 def attribute_entry(value, locale):
-    """{"code","label","value","display","unit"} of one stored value, or None when empty."""
+    """{"code","label","value","display","unit"} of one stored value, or None
+    when empty. Remembered on the value per language: every channel that
+    shows the value in that language shows the same entry."""
+    entries = value.__dict__.get("_doc_entries")
+    if entries is None:
+        entries = value._doc_entries = {}
+    if locale not in entries:
+        entries[locale] = _attribute_entry(value, locale)
+    return entries[locale]
+
+
+def _attribute_entry(value, locale):
     attribute = value.attribute
     T = Attribute.Type
     kind = attribute.type

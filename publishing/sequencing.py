@@ -90,11 +90,7 @@ def stamp_pending(channel_id=None):
         count = _assign_numbers(channel_id, base)
         if count <= 0:
             return 0
-        top = (
-            ProductSnapshot.objects.filter(channel_id=channel_id, seq__gt=base)
-            .aggregate(top=Max("seq"))["top"]
-        )
-        sequence.last_seq = top or base
+        sequence.last_seq = base + count  # ROW_NUMBER() numbered them base+1 … base+count
         sequence.save(update_fields=["last_seq"])
         if events.snapshots_stamped.has_listeners(Channel):
             transaction.on_commit(lambda: _announce(channel_id, base, sequence.last_seq))
@@ -102,13 +98,14 @@ def stamp_pending(channel_id=None):
 
 
 def _announce(channel_id, low, high):
+    # A lazy queryset: a receiver with nothing to do (a channel without a
+    # webhook) costs no read of the rows.
     channel = Channel.objects.get(pk=channel_id)
-    snapshots = list(
+    snapshots = (
         ProductSnapshot.objects.filter(channel_id=channel_id, seq__gt=low, seq__lte=high)
         .defer("document").order_by("seq")
     )
-    if snapshots:
-        events.snapshots_stamped.send(sender=channel, snapshots=snapshots)
+    events.snapshots_stamped.send(sender=channel, snapshots=snapshots)
 
 
 def stamp_after_commit(channel_id):

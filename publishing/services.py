@@ -31,8 +31,10 @@ from django.utils.translation import gettext as _
 from catalog.models import Price, PriceList, Product
 
 from . import completeness, page_paths
-from .documents import build_document, channel_context, content_hash, document_queryset, tombstone_document
-from .models import Channel, Publication, ProductSnapshot
+from .documents import (
+    build_document, channel_context, content_hash, document_queryset, sharing_key, tombstone_document,
+)
+from .models import Channel, EncodedOnce, Publication, ProductSnapshot
 from .querysets import assortment_ids, has_live_snapshot
 from .sequencing import stamp_after_commit
 
@@ -161,9 +163,10 @@ def held_publications(product, now=None):
 class _Batch:
     """Collected writes of one batch, flushed with bulk statements."""
 
-    def __init__(self, channel, now, snapshots):
+    def __init__(self, channel, now, snapshots, shared=None):
         self.channel = channel
         self.now = now
+        self.shared = {} if shared is None else shared  # documents of this batch by sharing key
         self.snapshots = snapshots  # {(sku, locale): ProductSnapshot}
         self.by_sku = {}
         for snap in snapshots.values():
@@ -171,8 +174,19 @@ class _Batch:
         self.new_snapshots, self.changed_snapshots = [], {}
         self.new_publications, self.changed_publications = {}, {}
 
-    def write(self, product, locale, document):
-        digest = content_hash(document)
+    def document(self, product, locale):
+        """(document, content hash) of ``product`` in ``locale`` on this
+        channel, built once for all channels of the batch that share its key.
+        The same dict goes to each of them: ``write`` only adds
+        ``updated_at``, which is the batch's ``now`` on every channel."""
+        key = (product.pk, locale, sharing_key(product, self.channel, locale))
+        found = self.shared.get(key)
+        if found is None:
+            document = EncodedOnce(build_document(product, self.channel, locale, now=self.now))
+            found = self.shared[key] = (document, content_hash(document))
+        return found
+
+    def write(self, product, locale, document, digest):
         snap = self.snapshots.get((product.sku, locale))
         if snap is not None and not snap.deleted and snap.content_hash == digest:
             if snap.product_id != product.pk:
@@ -270,8 +284,7 @@ def _reconcile(batch, product, publication, gate, outcome):
         _set_blocked(batch, publication, gate_note(gate))
         return outcome
     for locale in gate.live:
-        document = build_document(product, channel, locale, now=now)
-        if batch.write(product, locale, document):
+        if batch.write(product, locale, *batch.document(product, locale)):
             outcome.written.append(locale)
         else:
             outcome.unchanged.append(locale)
@@ -308,52 +321,74 @@ def _run(channel, product_ids, *, mode, now=None, explicit=False, progress=None)
     gates (explicitly withdrawn ones are skipped unless ``explicit``);
     mode "refresh": only products that already have a publication.
     """
+    return _run_channels([(channel, product_ids)], mode=mode, now=now, explicit=explicit, progress=progress)[0]
+
+
+def _run_channels(work, *, mode, now=None, explicit=False, progress=None):
+    """``_run`` for several channels at once: ``work`` is [(channel,
+    product_ids)]; returns [[Outcome]] in the same order.
+
+    The batches go over the products, not the channels: each batch of
+    products is loaded once for every channel that wants it, and channels
+    that would build the same document (``documents.sharing_key``) share it,
+    with its hash. One transaction per batch covers every channel."""
     now = now or timezone.now()
-    product_ids = sorted(set(product_ids))
-    in_assortment = assortment_ids(channel, product_ids)
-    outcomes, total = [], len(product_ids)
+    runs = []
+    for channel, ids in work:
+        ids = set(ids)
+        runs.append((channel, ids, assortment_ids(channel, sorted(ids)), []))
+    product_ids = sorted(set().union(*(ids for _channel, ids, _in, _out in runs)))
+    # One channel loads only its own prices and overrides; several load all.
+    scope = runs[0][0] if len(runs) == 1 else None
+    total = len(product_ids)
     for start in range(0, total, BATCH_SIZE):
         ids = product_ids[start:start + BATCH_SIZE]
         with transaction.atomic():
-            products = list(document_queryset(channel).filter(pk__in=ids).order_by("pk"))
-            publications = {
-                p.product_id: p for p in Publication.objects.filter(channel_id=channel.pk, product_id__in=ids)
-            }
-            batch = _Batch(channel, now, _load_snapshots(channel, [p.sku for p in products]))
-            assessments = {
-                p.pk: completeness.assess_channel(p, channel) for p in products if p.pk in in_assortment
-            }
-            completeness.store(channel, assessments)
-            for product in products:
-                outcome = Outcome(product.sku, channel.code)
-                publication = publications.get(product.pk)
-                gate = evaluate_gates(product, channel, assessments.get(product.pk, {}), product.pk in in_assortment)
-                if mode == "publish":
-                    if publication is not None and not publication.is_published and not explicit:
-                        outcome.state = "skipped"
-                        outcomes.append(outcome)
-                        continue
-                    already = publication is not None and publication.is_published
-                    if gate.kind in ("assortment", "languages", "incomplete") and not already:
-                        outcome.state, outcome.reason, outcome.missing = "refused", gate.reason, gate.missing
-                        outcomes.append(outcome)
-                        continue
-                    if publication is None:
-                        publication = Publication(product_id=product.pk, channel_id=channel.pk, is_published=True)
-                        batch.save_publication(publication)
-                    elif not publication.is_published:
-                        publication.is_published = True
-                        batch.save_publication(publication)
-                elif publication is None and not batch.live(product.sku):
-                    outcome.state = "skipped"
-                    outcomes.append(outcome)
-                    continue
-                outcomes.append(_reconcile(batch, product, publication, gate, outcome))
-            batch.flush()
+            products = list(document_queryset(scope).filter(pk__in=ids).order_by("pk"))
+            shared = {}
+            for channel, wanted, in_assortment, outcomes in runs:
+                mine = [p for p in products if p.pk in wanted]
+                if mine:
+                    outcomes += _run_batch(channel, mine, in_assortment, mode, explicit, now, shared)
         if progress:
             progress(min(start + BATCH_SIZE, total), total)
     if progress and not total:
         progress(0, 0)
+    return [outcomes for _channel, _ids, _in, outcomes in runs]
+
+
+def _run_batch(channel, products, in_assortment, mode, explicit, now, shared):
+    """One batch of products on one channel (inside the batch's transaction)."""
+    ids = [p.pk for p in products]
+    publications = {p.product_id: p for p in Publication.objects.filter(channel_id=channel.pk, product_id__in=ids)}
+    batch = _Batch(channel, now, _load_snapshots(channel, [p.sku for p in products]), shared)
+    assessments = {p.pk: completeness.assess_channel(p, channel) for p in products if p.pk in in_assortment}
+    completeness.store(channel, assessments)
+    outcomes = []
+    for product in products:
+        outcome = Outcome(product.sku, channel.code)
+        outcomes.append(outcome)
+        publication = publications.get(product.pk)
+        gate = evaluate_gates(product, channel, assessments.get(product.pk, {}), product.pk in in_assortment)
+        if mode == "publish":
+            if publication is not None and not publication.is_published and not explicit:
+                outcome.state = "skipped"
+                continue
+            already = publication is not None and publication.is_published
+            if gate.kind in ("assortment", "languages", "incomplete") and not already:
+                outcome.state, outcome.reason, outcome.missing = "refused", gate.reason, gate.missing
+                continue
+            if publication is None:
+                publication = Publication(product_id=product.pk, channel_id=channel.pk, is_published=True)
+                batch.save_publication(publication)
+            elif not publication.is_published:
+                publication.is_published = True
+                batch.save_publication(publication)
+        elif publication is None and not batch.live(product.sku):
+            outcome.state = "skipped"
+            continue
+        _reconcile(batch, product, publication, gate, outcome)
+    batch.flush()
     return outcomes
 
 
@@ -466,17 +501,30 @@ def publish_channel(channel, skus=None, progress=None):
     (or only ``skus``), in batches; products that left the assortment are
     withdrawn. Returns a summary dict (counts, refusals by sku)."""
     channel = _channel(channel)
-    now = timezone.now()
     if skus:
         found, unknown = _ids_for_skus(skus)
-        outcomes = _run(channel, found.values(), mode="publish", explicit=True, now=now, progress=progress)
+        outcomes = _run(channel, found.values(), mode="publish", explicit=True, progress=progress)
         return _summary(channel, outcomes, unknown_skus=unknown)
-    ids = assortment_ids(channel)
-    leavers = _sweep_ids(channel) - ids
-    outcomes = _run(channel, ids, mode="publish", now=now, progress=progress)
-    outcomes += _run(channel, leavers, mode="refresh", now=now)
-    orphans = _tombstone_orphans(channel, now)
-    return _summary(channel, outcomes, orphan_tombstones=orphans)
+    return publish_channels([channel], progress=progress)[channel.code]
+
+
+def publish_channels(channels, progress=None):
+    """``publish_channel`` on several channels in one pass over the products
+    (each product loaded once, shared documents built once); returns
+    {channel_code: summary}."""
+    channels = [_channel(c) for c in channels]
+    now = timezone.now()
+    wanted, leavers = [], []
+    for channel in channels:
+        ids = assortment_ids(channel)
+        wanted.append((channel, ids))
+        leavers.append((channel, _sweep_ids(channel) - ids))
+    published = _run_channels(wanted, mode="publish", now=now, progress=progress)
+    withdrawn = _run_channels(leavers, mode="refresh", now=now)
+    return {
+        channel.code: _summary(channel, outcomes + gone, orphan_tombstones=_tombstone_orphans(channel, now))
+        for channel, outcomes, gone in zip(channels, published, withdrawn)
+    }
 
 
 def publish_due(channels=None, skus=None, progress=None):
@@ -493,28 +541,31 @@ def publish_due(channels=None, skus=None, progress=None):
         channels = [_channel(c) for c in channels]
     else:
         channels = list(Channel.objects.filter(is_active=True).select_related("price_list"))
-    results = {}
-    for channel in channels:
+    if not skus:
         now = timezone.now()
-        if skus:
-            found, unknown = _ids_for_skus(skus)
-            if chosen:
-                outcomes = _run(channel, found.values(), mode="publish", explicit=True, now=now, progress=progress)
-                results[channel.code] = _summary(channel, outcomes, unknown_skus=unknown, not_wanted=[])
-                continue
-            wanted = set(
-                Publication.objects.filter(channel_id=channel.pk, product_id__in=found.values(), is_published=True)
-                .values_list("product_id", flat=True)
-            )
-            outcomes = _run(channel, wanted, mode="refresh", now=now, progress=progress)
-            not_wanted = sorted(sku for sku, pk in found.items() if pk not in wanted)
-            results[channel.code] = _summary(channel, outcomes, unknown_skus=unknown, not_wanted=not_wanted)
+        work = []
+        for channel in channels:
+            ids = set(Publication.objects.filter(channel_id=channel.pk).values_list("product_id", flat=True))
+            work.append((channel, ids | _sweep_ids(channel)))
+        outcomes = _run_channels(work, mode="refresh", now=now, progress=progress)
+        return {
+            channel.code: _summary(channel, done, orphan_tombstones=_tombstone_orphans(channel, now))
+            for channel, done in zip(channels, outcomes)
+        }
+    results = {}
+    found, unknown = _ids_for_skus(skus)
+    for channel in channels:
+        if chosen:
+            outcomes = _run(channel, found.values(), mode="publish", explicit=True, progress=progress)
+            results[channel.code] = _summary(channel, outcomes, unknown_skus=unknown, not_wanted=[])
             continue
-        ids = set(Publication.objects.filter(channel_id=channel.pk).values_list("product_id", flat=True))
-        ids |= _sweep_ids(channel)
-        outcomes = _run(channel, ids, mode="refresh", now=now, progress=progress)
-        orphans = _tombstone_orphans(channel, now)
-        results[channel.code] = _summary(channel, outcomes, orphan_tombstones=orphans)
+        wanted = set(
+            Publication.objects.filter(channel_id=channel.pk, product_id__in=found.values(), is_published=True)
+            .values_list("product_id", flat=True)
+        )
+        outcomes = _run(channel, wanted, mode="refresh", progress=progress)
+        not_wanted = sorted(sku for sku, pk in found.items() if pk not in wanted)
+        results[channel.code] = _summary(channel, outcomes, unknown_skus=unknown, not_wanted=not_wanted)
     return results
 
 
@@ -589,11 +640,12 @@ def refresh_products(product_ids, channels=None):
         product_id__in=product_ids, deleted=False,
     ).values_list("channel_id", "product_id").distinct().order_by():
         engaged.setdefault(channel_id, set()).add(product_id)
-    result = {}
-    for channel in channels:
-        ids = engaged.get(channel.pk, set())
-        if ids:  # the engine stores their completeness on the way
-            result[channel.code] = _summary(channel, _run(channel, ids, mode="refresh"))
+    # The engine stores the completeness of the products it looks at.
+    work = [(channel, engaged[channel.pk]) for channel in channels if engaged.get(channel.pk)]
+    result = {
+        channel.code: _summary(channel, outcomes)
+        for (channel, _ids), outcomes in zip(work, _run_channels(work, mode="refresh"))
+    }
     if any(product_ids - engaged.get(channel.pk, set()) for channel in channels):
         # The rest in one pass over all channels: the products are loaded once.
         completeness.refresh_completeness(products=product_ids)

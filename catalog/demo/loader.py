@@ -119,12 +119,12 @@ def load_demo_catalog(products=DEFAULT_PRODUCTS, seed=DEFAULT_SEED, append=False
 
     Raises DemoCatalogError for bad input or a non-empty catalog (unless
     ``append``). Catalog rows are written in one transaction; publishing then
-    runs channel by channel in the engine's own batches.
+    runs over all channels at once in the engine's own batches.
     """
     from publishing.campaigns import ensure_short_links
     from publishing.completeness import refresh_completeness
     from publishing.sequencing import stamp_pending
-    from publishing.services import publish_channel
+    from publishing.services import publish_channels
 
     say = progress or (lambda message: None)
     timings = {}
@@ -149,8 +149,7 @@ def load_demo_catalog(products=DEFAULT_PRODUCTS, seed=DEFAULT_SEED, append=False
     if publish:
         # Publishing assesses and stores completeness of every product it
         # looks at, so no separate completeness pass is needed first.
-        for code, channel in channels.items():
-            summary = publish_channel(channel)
+        for code, summary in publish_channels(list(channels.values())).items():
             published[code] = {key: summary[key] for key in ("published", "refused", "documents_written")}
             say(_("%(channel)s: %(published)s published, %(refused)s refused, %(documents)s documents")
                 % {"channel": code, "published": summary["published"], "refused": summary["refused"],

@@ -5,12 +5,12 @@ from .channels import Channel, ChannelLanguage, ChannelSequence, TextOverride
 from .jobs import Artifact, Job
 from .page_paths import RetiredSlug
 from .publications import Completeness, Publication
-from .snapshots import ProductSnapshot
+from .snapshots import DocumentEncoder, EncodedOnce, ProductSnapshot
 from .tokens import ChannelToken, FeedPullDay
 from .webhooks import WebhookDelivery
 
 __all__ = [
     "Artifact", "Brochure", "BrochureItem", "Channel", "ChannelLanguage", "ChannelSequence", "ChannelToken",
-    "Completeness", "FeedPullDay", "Job", "ProductSnapshot", "Publication", "QrScan", "RetiredSlug", "ShortLink",
-    "TextOverride", "WebhookDelivery",
+    "Completeness", "DocumentEncoder", "EncodedOnce", "FeedPullDay", "Job", "ProductSnapshot", "Publication",
+    "QrScan", "RetiredSlug", "ShortLink", "TextOverride", "WebhookDelivery",
 ]

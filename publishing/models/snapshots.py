@@ -1,7 +1,30 @@
 """Published documents: the current snapshot per product × channel × locale."""
 
+import json
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class EncodedOnce(dict):
+    """A document whose JSON text is kept after its first encoding: the
+    publishing engine stores one built document in the snapshots of every
+    channel that shares it, and encodes it once. It must not change after it
+    was first saved."""
+
+    __slots__ = ("text",)
+
+
+class DocumentEncoder(json.JSONEncoder):
+    """The snapshot document's encoder (Django's defaults otherwise)."""
+
+    def encode(self, o):
+        if isinstance(o, EncodedOnce):
+            text = getattr(o, "text", None)
+            if text is None:
+                text = o.text = super().encode(o)
+            return text
+        return super().encode(o)
 
 
 class ProductSnapshot(models.Model):
@@ -20,7 +43,7 @@ class ProductSnapshot(models.Model):
     )
     sku = models.CharField(max_length=64)
     locale = models.CharField(max_length=15)
-    document = models.JSONField(default=dict)
+    document = models.JSONField(default=dict, encoder=DocumentEncoder)
     content_hash = models.CharField(max_length=64)
     deleted = models.BooleanField(default=False)
     seq = models.BigIntegerField(null=True, blank=True)
