@@ -204,6 +204,15 @@ def sharing_key(product, channel, locale):
     return ctx.document_shape, allows_fallback(ctx, locale)
 
 
+def sharing_keys(key, fell_back):
+    """Every sharing key a document built under ``key`` also answers: one
+    that was allowed to fall back but did not (``fell_back`` empty) is the
+    same document its channel shape gives with fallback forbidden."""
+    if key[0] != "own" and key[1] and not fell_back:
+        return [key, (key[0], False)]
+    return [key]
+
+
 def allows_fallback(ctx, locale):
     return ctx.fallback_allowed.get(locale, True)
 
@@ -668,9 +677,11 @@ def _image_urls(image_file):
     return urls
 
 
-def _image_entry(image, locale, fallbacks):
+def _image_entry(image, locale, fallbacks, silent):
     image_file = image.image_file
-    alt, _ = translated(image, "alt", locale, fallbacks)
+    alt, from_fallback = translated(image, "alt", locale, fallbacks)
+    if from_fallback:
+        silent.append("image alt")
     url, renditions = _image_urls(image_file)
     return {
         "url": url,
@@ -686,9 +697,11 @@ def _image_order(image):
     return (image.role != ProductImage.Role.MAIN, image.position, image.pk)
 
 
-def _related_entry(related, kind, locale, fallbacks):
-    name, _ = translated(related, "name", locale, fallbacks)
-    slug, _ = translated(related, "slug", locale, fallbacks)
+def _related_entry(related, kind, locale, fallbacks, silent):
+    name, name_fallback = translated(related, "name", locale, fallbacks)
+    slug, slug_fallback = translated(related, "slug", locale, fallbacks)
+    if name_fallback or slug_fallback:
+        silent.append("related")
     return {
         "kind": kind,
         "sku": related.sku,
@@ -718,17 +731,21 @@ def _google_category(category, nodes):
 
 # --- The builder --------------------------------------------------------------
 
-def build_document(product, channel, locale, *, now=None):
+def build_document(product, channel, locale, *, now=None, fell_back=None):
     """The resolved document of ``product`` for ``channel`` in ``locale``.
 
     Reads only what ``document_queryset()`` prefetched; ``now`` (default: the
-    current time) decides open sale prices and pre-orders.
+    current time) decides open sale prices and pre-orders. ``fell_back``, a
+    list, receives the name of everything served from a fallback language,
+    also what the document's ``fallback`` list does not name (claims, image
+    texts, related products): empty means the document is the same with
+    fallback forbidden (``sharing_keys``).
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
     ctx = channel_context(channel)
     fallbacks = fallback_languages(locale) if allows_fallback(ctx, locale) else []
-    fallback_used = []
+    fallback_used, silent = [], []
 
     overrides = {
         o.field: o.value
@@ -747,7 +764,9 @@ def build_document(product, channel, locale, *, now=None):
     slug, slug_fallback = translated(product, "slug", locale, fallbacks)
     if slug_fallback:
         fallback_used.append("url")
-    claims, _ = translated(product, "marketing_claims", locale, fallbacks)
+    claims, claims_fallback = translated(product, "marketing_claims", locale, fallbacks)
+    if claims_fallback:
+        silent.append("claims")
 
     categories = []
     for category in sorted(rows_of(product, "categories"), key=lambda c: c.tree_path):
@@ -787,7 +806,7 @@ def build_document(product, channel, locale, *, now=None):
             "availability": availability_of(quantity, product, today),
             "quantity": quantity,
             "stores": _stores(variant_stock, product, locale, today),
-            "images": [_image_entry(i, locale, fallbacks) for i in images if i.variant_id == variant.pk],
+            "images": [_image_entry(i, locale, fallbacks, silent) for i in images if i.variant_id == variant.pk],
             "weight_grams": variant.weight_grams or product.weight_grams,
         })
 
@@ -809,6 +828,10 @@ def build_document(product, channel, locale, *, now=None):
         }
 
     attributes = _attributes(product, ctx, locale, fallbacks, fallback_used)
+    own_images = [_image_entry(i, locale, fallbacks, silent) for i in images if i.variant_id is None]
+    related = [_related_entry(r.related, r.kind, locale, fallbacks, silent) for r in rows_of(product, "relations")]
+    if fell_back is not None:
+        fell_back.extend(fallback_used + silent)
     return {
         "sku": product.sku,
         "deleted": False,
@@ -829,13 +852,10 @@ def build_document(product, channel, locale, *, now=None):
         "quantity": quantity,
         "weight_grams": product.weight_grams,
         "stores": _stores(stock_rows, product, locale, today),
-        "images": [_image_entry(i, locale, fallbacks) for i in images if i.variant_id is None],
+        "images": own_images,
         "attributes": attributes,
         "variants": variants,
-        "relations": [
-            _related_entry(r.related, r.kind, locale, fallbacks)
-            for r in rows_of(product, "relations")
-        ],
+        "relations": related,
         "documents": _file_entries(product, locale),
         "status": product.status,
         "replacement": replacement,

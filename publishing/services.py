@@ -22,7 +22,7 @@ at all.
 import logging
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -30,11 +30,11 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Price, PriceList, Product
 
-from . import completeness, page_paths
+from . import completeness, page_paths, prebuild
 from .documents import (
-    build_document, channel_context, content_hash, document_queryset, sharing_key, tombstone_document,
+    build_document, channel_context, content_hash, document_queryset, sharing_key, sharing_keys, tombstone_document,
 )
-from .models import Channel, EncodedOnce, Publication, ProductSnapshot
+from .models import Channel, DocumentEncoder, EncodedOnce, Publication, ProductSnapshot
 from .querysets import assortment_ids, has_live_snapshot
 from .sequencing import stamp_after_commit
 
@@ -179,11 +179,14 @@ class _Batch:
         channel, built once for all channels of the batch that share its key.
         The same dict goes to each of them: ``write`` only adds
         ``updated_at``, which is the batch's ``now`` on every channel."""
-        key = (product.pk, locale, sharing_key(product, self.channel, locale))
-        found = self.shared.get(key)
+        key = sharing_key(product, self.channel, locale)
+        found = self.shared.get((product.pk, locale, key))
         if found is None:
-            document = EncodedOnce(build_document(product, self.channel, locale, now=self.now))
-            found = self.shared[key] = (document, content_hash(document))
+            fell_back = []
+            document = EncodedOnce(build_document(product, self.channel, locale, now=self.now, fell_back=fell_back))
+            found = (document, content_hash(document))
+            for answered in sharing_keys(key, fell_back):
+                self.shared.setdefault((product.pk, locale, answered), found)
         return found
 
     def write(self, product, locale, document, digest):
@@ -240,7 +243,7 @@ class _Batch:
     def flush(self):
         page_paths.record_renames(self.channel.pk, self.new_snapshots, self.changed_snapshots.values(), self.now)
         if self.new_snapshots:
-            ProductSnapshot.objects.bulk_create(self.new_snapshots, batch_size=500)
+            _insert_snapshots(self.new_snapshots)
         if self.changed_snapshots:
             ProductSnapshot.objects.bulk_update(
                 list(self.changed_snapshots.values()), SNAPSHOT_FIELDS, batch_size=250,
@@ -253,6 +256,37 @@ class _Batch:
             )
         if self.new_snapshots or self.changed_snapshots:
             stamp_after_commit(self.channel.pk)
+
+
+INSERT_FIELDS = [
+    "channel", "product", "sku", "locale", "document", "content_hash", "deleted", "seq", "pending", "version",
+    "updated_at",
+]
+
+
+def _insert_snapshots(snapshots):
+    """INSERT new snapshots with one ``executemany``. A first publish writes
+    millions of rows, and ``bulk_create`` spends more time compiling each
+    value through every field than the database spends storing it; the
+    values are adapted here by the backend's own ``adapt_*`` operations.
+    The rows' ids are not needed afterwards (stamping reads the table)."""
+    ops = connection.ops
+    fields = [ProductSnapshot._meta.get_field(name) for name in INSERT_FIELDS]
+    columns = ", ".join(ops.quote_name(field.column) for field in fields)
+    sql = (
+        f"INSERT INTO {ops.quote_name(ProductSnapshot._meta.db_table)} ({columns}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    rows = [
+        (
+            snap.channel_id, snap.product_id, snap.sku, snap.locale,
+            ops.adapt_json_value(snap.document, DocumentEncoder), snap.content_hash, snap.deleted, snap.seq,
+            snap.pending, snap.version, ops.adapt_datetimefield_value(snap.updated_at),
+        )
+        for snap in snapshots
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _reconcile(batch, product, publication, gate, outcome):
@@ -324,14 +358,16 @@ def _run(channel, product_ids, *, mode, now=None, explicit=False, progress=None)
     return _run_channels([(channel, product_ids)], mode=mode, now=now, explicit=explicit, progress=progress)[0]
 
 
-def _run_channels(work, *, mode, now=None, explicit=False, progress=None):
+def _run_channels(work, *, mode, now=None, explicit=False, progress=None, builders=0):
     """``_run`` for several channels at once: ``work`` is [(channel,
     product_ids)]; returns [[Outcome]] in the same order.
 
     The batches go over the products, not the channels: each batch of
     products is loaded once for every channel that wants it, and channels
     that would build the same document (``documents.sharing_key``) share it,
-    with its hash. One transaction per batch covers every channel."""
+    with its hash. One transaction per batch covers every channel.
+    ``builders`` worker processes build the next batches' documents ahead
+    (publishing.prebuild: only for a caller that is the sole writer)."""
     now = now or timezone.now()
     runs = []
     for channel, ids in work:
@@ -341,28 +377,36 @@ def _run_channels(work, *, mode, now=None, explicit=False, progress=None):
     # One channel loads only its own prices and overrides; several load all.
     scope = runs[0][0] if len(runs) == 1 else None
     total = len(product_ids)
-    for start in range(0, total, BATCH_SIZE):
-        ids = product_ids[start:start + BATCH_SIZE]
-        with transaction.atomic():
-            products = list(document_queryset(scope).filter(pk__in=ids).order_by("pk"))
-            shared = {}
-            for channel, wanted, in_assortment, outcomes in runs:
-                mine = [p for p in products if p.pk in wanted]
-                if mine:
-                    outcomes += _run_batch(channel, mine, in_assortment, mode, explicit, now, shared)
-        if progress:
-            progress(min(start + BATCH_SIZE, total), total)
+    batches = [product_ids[start:start + BATCH_SIZE] for start in range(0, total, BATCH_SIZE)]
+    with prebuild.ahead([run[0] for run in runs], batches, now, builders) as built:
+        for number, ids in enumerate(batches, 1):
+            shared, assessed = built.next()
+            with transaction.atomic():
+                if assessed is None:
+                    products = list(document_queryset(scope).filter(pk__in=ids).order_by("pk"))
+                else:  # the workers built and assessed: the rows alone will do
+                    products = prebuild.light_products(ids)
+                for channel, wanted, in_assortment, outcomes in runs:
+                    mine = [p for p in products if p.pk in wanted]
+                    if mine:
+                        outcomes += _run_batch(channel, mine, in_assortment, mode, explicit, now, shared, assessed)
+            if progress:
+                progress(min(number * BATCH_SIZE, total), total)
     if progress and not total:
         progress(0, 0)
     return [outcomes for _channel, _ids, _in, outcomes in runs]
 
 
-def _run_batch(channel, products, in_assortment, mode, explicit, now, shared):
-    """One batch of products on one channel (inside the batch's transaction)."""
+def _run_batch(channel, products, in_assortment, mode, explicit, now, shared, assessed=None):
+    """One batch of products on one channel (inside the batch's transaction);
+    ``assessed``: completeness the workers assessed, by (channel id, product id)."""
     ids = [p.pk for p in products]
     publications = {p.product_id: p for p in Publication.objects.filter(channel_id=channel.pk, product_id__in=ids)}
     batch = _Batch(channel, now, _load_snapshots(channel, [p.sku for p in products]), shared)
-    assessments = {p.pk: completeness.assess_channel(p, channel) for p in products if p.pk in in_assortment}
+    assessments = {
+        p.pk: assessed[(channel.pk, p.pk)] if assessed is not None else completeness.assess_channel(p, channel)
+        for p in products if p.pk in in_assortment
+    }
     completeness.store(channel, assessments)
     outcomes = []
     for product in products:
@@ -508,10 +552,12 @@ def publish_channel(channel, skus=None, progress=None):
     return publish_channels([channel], progress=progress)[channel.code]
 
 
-def publish_channels(channels, progress=None):
+def publish_channels(channels, progress=None, builders=0):
     """``publish_channel`` on several channels in one pass over the products
     (each product loaded once, shared documents built once); returns
-    {channel_code: summary}."""
+    {channel_code: summary}. ``builders``: worker processes that build
+    documents ahead, for a caller that is the only writer (the demo loader;
+    see publishing.prebuild)."""
     channels = [_channel(c) for c in channels]
     now = timezone.now()
     wanted, leavers = [], []
@@ -519,7 +565,7 @@ def publish_channels(channels, progress=None):
         ids = assortment_ids(channel)
         wanted.append((channel, ids))
         leavers.append((channel, _sweep_ids(channel) - ids))
-    published = _run_channels(wanted, mode="publish", now=now, progress=progress)
+    published = _run_channels(wanted, mode="publish", now=now, progress=progress, builders=builders)
     withdrawn = _run_channels(leavers, mode="refresh", now=now)
     return {
         channel.code: _summary(channel, outcomes + gone, orphan_tombstones=_tombstone_orphans(channel, now))

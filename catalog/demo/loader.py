@@ -114,17 +114,21 @@ def load_catalog(products=DEFAULT_PRODUCTS, seed=DEFAULT_SEED, append=False, pro
     return totals, channels, brochure, pool
 
 
-def load_demo_catalog(products=DEFAULT_PRODUCTS, seed=DEFAULT_SEED, append=False, publish=True, progress=None):
+def load_demo_catalog(products=DEFAULT_PRODUCTS, seed=DEFAULT_SEED, append=False, publish=True, progress=None,
+                      builders=None):
     """Load the demo catalog and publish it; returns a summary with timings.
 
     Raises DemoCatalogError for bad input or a non-empty catalog (unless
     ``append``). Catalog rows are written in one transaction; publishing then
-    runs over all channels at once in the engine's own batches.
+    runs over all channels at once in the engine's own batches, with
+    ``builders`` worker processes building documents ahead (default: one
+    per spare core, where the database allows; publishing.prebuild).
     """
+    from publishing import prebuild
     from publishing.campaigns import ensure_short_links
     from publishing.completeness import refresh_completeness
     from publishing.sequencing import stamp_pending
-    from publishing.services import publish_channels
+    from publishing.services import BATCH_SIZE, publish_channels
 
     say = progress or (lambda message: None)
     timings = {}
@@ -149,7 +153,16 @@ def load_demo_catalog(products=DEFAULT_PRODUCTS, seed=DEFAULT_SEED, append=False
     if publish:
         # Publishing assesses and stores completeness of every product it
         # looks at, so no separate completeness pass is needed first.
-        for code, summary in publish_channels(list(channels.values())).items():
+        if builders is None:
+            builders = prebuild.available_builders()
+        step = max(1000, products // 20)
+
+        def published_so_far(done, total):
+            if done == total or done % step < BATCH_SIZE:
+                say(_("%(done)s of %(total)s products published") % {"done": done, "total": total})
+
+        summaries = publish_channels(list(channels.values()), progress=published_so_far, builders=builders)
+        for code, summary in summaries.items():
             published[code] = {key: summary[key] for key in ("published", "refused", "documents_written")}
             say(_("%(channel)s: %(published)s published, %(refused)s refused, %(documents)s documents")
                 % {"channel": code, "published": summary["published"], "refused": summary["refused"],

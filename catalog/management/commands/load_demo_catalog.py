@@ -1,4 +1,4 @@
-"""``manage.py load_demo_catalog [--products N] [--seed S] [--append]``: the demo catalog."""
+"""``manage.py load_demo_catalog [--products N] [--seed S] [--append] [--builders N]``: the demo catalog."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -22,15 +22,18 @@ class Command(BaseCommand):
                             help=_("Add demo products to a catalog that already has products."))
         parser.add_argument("--no-publish", action="store_true",
                             help=_("Only compute completeness; publish later with the publish command."))
+        parser.add_argument("--builders", type=int, default=None,
+                            help=_("Worker processes that build documents while publishing "
+                                   "(default: one per spare CPU core; 0 builds them in this process)."))
 
-    def handle(self, *args, products, seed, append=False, no_publish=False, verbosity=1, **options):
+    def handle(self, *args, products, seed, append=False, no_publish=False, builders=None, verbosity=1, **options):
         def progress(message):
             if verbosity >= 1:
                 self.stdout.write(message)
 
         try:
             result = load_demo_catalog(products=products, seed=seed, append=append, publish=not no_publish,
-                                       progress=progress)
+                                       progress=progress, builders=builders)
         except DemoCatalogError as error:
             raise CommandError(str(error)) from None
         timings = result["timings"]
