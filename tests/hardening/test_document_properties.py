@@ -86,7 +86,10 @@ def references(db):
     unpriced.price_list = None
     unpriced.save()
     channels.append(unpriced)
-    return {"attributes": refs, "options": options, "stores": stores, "channels": channels}
+    # web without fallback anywhere: what a document that did not fall back must equal
+    no_fallback = make_channel("web-strict", languages=LANGUAGES, no_fallback=LANGUAGES, price_list=retail)
+    return {"attributes": refs, "options": options, "stores": stores, "channels": channels,
+            "no_fallback": no_fallback}
 
 
 @st.composite
@@ -226,10 +229,16 @@ def test_every_accepted_product_yields_a_valid_document_everywhere(references, e
     for alts in image_alts:
         make_image(product, alt=alts or {"en": ""})
     product = document_queryset().get(pk=product.pk)
+    now = timezone.now()
     for channel in references["channels"]:
         for locale in [language.language_code for language in channel.languages.all()]:
-            document = build_document(product, channel, locale)
+            fell_back = []
+            document = build_document(product, channel, locale, now=now, fell_back=fell_back)
             _score, missing = assess(product, channel, locale)
             assert_valid(document, product, channel, locale, publishable=not missing)
             if channel.price_list_id is None:
                 assert document["price"] is None
+            if channel.code == "web" and not fell_back:
+                # The engine shares such a document with channels that forbid fallback.
+                strict = build_document(product, references["no_fallback"], locale, now=now)
+                assert strict == document, locale

@@ -8,9 +8,9 @@ from publishing import services
 from publishing.documents import build_document, document_queryset, sharing_key
 from publishing.models import ProductSnapshot, TextOverride
 from publishing.services import publish_channels
-from tests.factories import make_attribute, make_price_list, set_value
+from tests.factories import make_attribute, make_price_list, make_product, set_value
 
-from .helpers import make_channel, make_complete_product
+from .helpers import make_channel, make_complete_product, make_image
 
 LANGUAGES = ("en", "fi")
 
@@ -50,9 +50,12 @@ def test_each_channel_gets_exactly_the_document_built_for_it_alone(channels, com
     margin, reseller = channels.pop("_margin"), channels.pop("_reseller")
     products = []
     with committed():  # the set-up's own on-commit work (nothing is published yet)
-        for number in range(3):
-            # The picture's text is English only: Finnish falls back, except on strict.
-            product = make_complete_product(sku=f"SH-{number}", names={"en": f"Drill {number}", "fi": f"Pora {number}"})
+        for number in range(4):
+            # The picture's text is English only (Finnish falls back, except on
+            # strict), but for SH-3, which has it in both languages.
+            names = {"en": f"Drill {number}", "fi": f"Pora {number}"}
+            product = make_product(sku=f"SH-{number}", names=names, price="12.90")
+            make_image(product, alt={"en": "A drill", "fi": "Porakone"} if number == 3 else {"en": "A drill"})
             set_value(product, margin, "12")
             Price.objects.create(price_list=reseller, product=product, amount="9.50")
             products.append(product)
@@ -63,7 +66,7 @@ def test_each_channel_gets_exactly_the_document_built_for_it_alone(channels, com
     with committed():
         summaries = publish_channels(list(channels.values()))
     assert {code: summary["documents_written"] for code, summary in summaries.items()} == {
-        "web": 6, "app": 6, "hidden": 6, "strict": 6, "b2b": 6, "override": 6,
+        "web": 8, "app": 8, "hidden": 8, "strict": 8, "b2b": 8, "override": 8,
     }
 
     loaded = {p.pk: p for p in document_queryset().filter(pk__in=[p.pk for p in products])}
@@ -75,12 +78,14 @@ def test_each_channel_gets_exactly_the_document_built_for_it_alone(channels, com
     # web and app share every document, override shares all but the one it overrides;
     # hidden, b2b and strict (Finnish without fallback) each build their own.
     shared = {(sku, locale) for sku, code, locale in calls if code in ("web", "app")}
-    assert len(shared) == len([c for c in calls if c[1] in ("web", "app")]) == 6
+    assert len(shared) == len([c for c in calls if c[1] in ("web", "app")]) == 8
     assert sorted(c for c in calls if c[1] == "override") == [("SH-0", "override", "en")]
-    assert len([c for c in calls if c[1] == "hidden"]) == 6 and len([c for c in calls if c[1] == "b2b"]) == 6
-    # strict lets English fall back as web does: only its Finnish documents are its own.
-    assert sorted(c[2] for c in calls if c[1] == "strict") == ["fi", "fi", "fi"]
-    assert len(calls) == 6 + 1 + 6 + 6 + 3
+    assert len([c for c in calls if c[1] == "hidden"]) == 8 and len([c for c in calls if c[1] == "b2b"]) == 8
+    # strict lets English fall back as web does, and web's Finnish SH-3 fell back
+    # nowhere: only the Finnish documents that fall back on web are strict's own.
+    assert sorted(c[:2] for c in calls if c[1] == "strict" and c[2] == "fi") == [
+        ("SH-0", "strict"), ("SH-1", "strict"), ("SH-2", "strict")]
+    assert len(calls) == 8 + 1 + 8 + 8 + 3
     strict_fi = ProductSnapshot.objects.get(channel=channels["strict"], sku="SH-1", locale="fi").document
     web_fi = ProductSnapshot.objects.get(channel=channels["web"], sku="SH-1", locale="fi").document
     assert [i["alt"] for i in strict_fi["images"]] == [""] and [i["alt"] for i in web_fi["images"]] == ["A drill"]
