@@ -1,6 +1,6 @@
 """Benchmark of publishing: a first publish of every channel and language, an unchanged republish, and republishing after an edit of 1 % of the products.
 
-Usage: .venv/bin/python bench/publish_bench.py [--products 10000] [--keep DIR]
+Usage: .venv/bin/python bench/publish_bench.py [--products 10000] [--builders 0] [--keep DIR]
 
 Builds a throwaway database (a SQLite file in a temporary folder, or the
 empty database in ``PIM_BENCH_DATABASE_URL``) and loads the demo catalog
@@ -9,7 +9,8 @@ channels ``web``, ``app`` and ``print`` in five languages and ``google-fi``
 in Finnish). Then, each in a fresh process of its own:
 
 - ``first``: ``publish_channels`` on every channel (one pass over the
-  products, as the demo loader runs it) — completeness assessed
+  products; ``--builders N`` adds N worker processes that build documents
+  ahead, as the demo loader does) — completeness assessed
   and stored, every document built, written and stamped with its feed
   number; the issue's budget is "100 000 products × 5 languages in
   minutes";
@@ -110,7 +111,7 @@ def load(folder, products):
           f"{time.perf_counter() - started:.1f} s", flush=True)
 
 
-def measure(folder, step, products):
+def measure(folder, step, products, builders=0):
     setup_django(folder, migrate=False)
     from publishing.models import Channel, ProductSnapshot
     from publishing.services import publish_channels, publish_due
@@ -122,7 +123,7 @@ def measure(folder, step, products):
 
     if step in ("first", "unchanged"):
         cpu, started = cpu_seconds(), time.perf_counter()
-        summaries = list(publish_channels(channels).values())
+        summaries = list(publish_channels(channels, builders=builders if step == "first" else 0).values())
         seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
         written = sum(summary["documents_written"] for summary in summaries)
         for summary in summaries:
@@ -180,12 +181,14 @@ def measure(folder, step, products):
 
 def main():
     parser = bench_parser(__doc__, 10_000, "Demo catalog size (default 10 000).")  # --child: load | a step
+    parser.add_argument("--builders", type=int, default=0,
+                        help="Worker processes building documents in the first publish (default 0).")
     args = parser.parse_args()
     if args.child == "load":
         load(Path(args.folder), args.products)
         return
     if args.child:
-        measure(Path(args.folder), args.child, args.products)
+        measure(Path(args.folder), args.child, args.products, args.builders)
         return
     script = Path(__file__).resolve()
     with scratch_folder(args.keep, prefix="publish-bench-") as folder:
@@ -193,7 +196,7 @@ def main():
             sys.exit("loading the demo catalog failed")
         for step in STEPS:
             # Each step builds on the one before: stop at the first failure.
-            if run_child(script, step, folder, "--products", args.products):
+            if run_child(script, step, folder, "--products", args.products, "--builders", args.builders):
                 sys.exit(f"step {step} failed")
 
 

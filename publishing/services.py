@@ -22,6 +22,7 @@ at all.
 import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest
@@ -160,6 +161,26 @@ def held_publications(product, now=None):
     return held
 
 
+@dataclass(slots=True)
+class _NewSnapshot:
+    """A snapshot the batch creates, with what ``_insert_snapshots`` writes:
+    a first publish makes millions, and a model instance each would cost
+    more than the insert."""
+
+    channel_id: int
+    product_id: int
+    sku: str
+    locale: str
+    document: dict
+    content_hash: str
+    updated_at: object
+    deleted: bool = False
+    seq: object = None
+    pending: bool = True
+    version: int = 1
+    pk = None  # not in the table yet
+
+
 class _Batch:
     """Collected writes of one batch, flushed with bulk statements."""
 
@@ -198,11 +219,7 @@ class _Batch:
             return False
         document["updated_at"] = self.now.isoformat()
         if snap is None:
-            snap = ProductSnapshot(
-                channel_id=self.channel.pk, product_id=product.pk, sku=product.sku, locale=locale,
-                document=document, content_hash=digest, deleted=False, seq=None, pending=True,
-                version=1, updated_at=self.now,
-            )
+            snap = _NewSnapshot(self.channel.pk, product.pk, product.sku, locale, document, digest, self.now)
             self.snapshots[(product.sku, locale)] = snap
             self.by_sku.setdefault(product.sku, []).append(snap)
             self.new_snapshots.append(snap)
@@ -341,7 +358,10 @@ def _set_blocked(batch, publication, text):
 
 
 def _load_snapshots(channel, skus):
-    rows = ProductSnapshot.objects.filter(channel_id=channel.pk, sku__in=skus).only(
+    # Naming the locales lets the (channel, locale, sku) index find the rows;
+    # by sku alone it would scan every snapshot of the channel, each batch.
+    locales = {code for code, _name in settings.LANGUAGES} | set(channel_context(channel).languages)
+    rows = ProductSnapshot.objects.filter(channel_id=channel.pk, locale__in=sorted(locales), sku__in=skus).only(
         "id", "channel_id", "product_id", "sku", "locale", "content_hash", "deleted", "version",
         "pending", "seq", "updated_at",
     )
