@@ -204,6 +204,15 @@ def sharing_key(product, channel, locale):
     return ctx.document_shape, allows_fallback(ctx, locale)
 
 
+def build_shared(product, channel, locale, key, now):
+    """(document, content hash, the sharing keys it answers) of ``product``
+    in ``locale`` built under sharing ``key``: what publishing keeps once
+    for every channel that shares it."""
+    fell_back = []
+    document = build_document(product, channel, locale, now=now, fell_back=fell_back)
+    return document, content_hash(document), sharing_keys(key, fell_back)
+
+
 def sharing_keys(key, fell_back):
     """Every sharing key a document built under ``key`` also answers: one
     that was allowed to fall back but did not (``fell_back`` empty) is the

@@ -47,9 +47,7 @@ def build_batch(channel_ids, product_ids, now):
     ``updated_at`` set to the publish's ``now`` as the engine stores it;
     assessments: {(channel id, product id): completeness.assess_channel()}."""
     from . import completeness
-    from .documents import (
-        build_document, channel_context, content_hash, document_queryset, sharing_key, sharing_keys,
-    )
+    from .documents import build_shared, channel_context, document_queryset, sharing_key
     from .models import Channel, DocumentEncoder
 
     channels = list(Channel.objects.filter(pk__in=channel_ids).select_related("price_list"))
@@ -62,12 +60,10 @@ def build_batch(channel_ids, product_ids, now):
                 key = sharing_key(product, channel, locale)
                 if (product.pk, locale, key) in built:
                     continue
-                fell_back = []
-                document = build_document(product, channel, locale, now=now, fell_back=fell_back)
-                digest = content_hash(document)
+                document, digest, answered_keys = build_shared(product, channel, locale, key, now)
                 document["updated_at"] = now.isoformat()
                 entry = (encoder.encode(document), digest)
-                for answered in sharing_keys(key, fell_back):
+                for answered in answered_keys:
                     built.setdefault((product.pk, locale, answered), entry)
     return built, assessed
 

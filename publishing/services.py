@@ -32,9 +32,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Price, PriceList, Product
 
 from . import completeness, page_paths, prebuild
-from .documents import (
-    build_document, channel_context, content_hash, document_queryset, sharing_key, sharing_keys, tombstone_document,
-)
+from .documents import build_shared, channel_context, document_queryset, sharing_key, tombstone_document
 from .models import Channel, DocumentEncoder, EncodedOnce, Publication, ProductSnapshot
 from .querysets import assortment_ids, has_live_snapshot
 from .sequencing import stamp_after_commit
@@ -203,10 +201,9 @@ class _Batch:
         key = sharing_key(product, self.channel, locale)
         found = self.shared.get((product.pk, locale, key))
         if found is None:
-            fell_back = []
-            document = EncodedOnce(build_document(product, self.channel, locale, now=self.now, fell_back=fell_back))
-            found = (document, content_hash(document))
-            for answered in sharing_keys(key, fell_back):
+            document, digest, answered_keys = build_shared(product, self.channel, locale, key, self.now)
+            found = (EncodedOnce(document), digest)
+            for answered in answered_keys:
                 self.shared.setdefault((product.pk, locale, answered), found)
         return found
 
@@ -390,9 +387,11 @@ def _run_channels(work, *, mode, now=None, explicit=False, progress=None, builde
     (publishing.prebuild: only for a caller that is the sole writer)."""
     now = now or timezone.now()
     runs = []
-    for channel, ids in work:
+    for channel, ids, *known in work:
         ids = set(ids)
-        runs.append((channel, ids, assortment_ids(channel, sorted(ids)), []))
+        # A caller that passes the channel's assortment along saves asking again.
+        in_assortment = known[0] if known else assortment_ids(channel, sorted(ids))
+        runs.append((channel, ids, in_assortment, []))
     product_ids = sorted(set().union(*(ids for _channel, ids, _in, _out in runs)))
     # One channel loads only its own prices and overrides; several load all.
     scope = runs[0][0] if len(runs) == 1 else None
@@ -583,7 +582,7 @@ def publish_channels(channels, progress=None, builders=0):
     wanted, leavers = [], []
     for channel in channels:
         ids = assortment_ids(channel)
-        wanted.append((channel, ids))
+        wanted.append((channel, ids, ids))
         leavers.append((channel, _sweep_ids(channel) - ids))
     published = _run_channels(wanted, mode="publish", now=now, progress=progress, builders=builders)
     withdrawn = _run_channels(leavers, mode="refresh", now=now)

@@ -20,16 +20,16 @@ from datetime import datetime
 import django
 django.setup()
 from django.core.management import call_command
-from publishing import services
+from publishing import documents
 
 built_here = []
-original = services.build_document
+original = documents.build_document
 
 def counted(*args, **kwargs):
     built_here.append(1)
     return original(*args, **kwargs)
 
-services.build_document = counted
+documents.build_document = counted
 call_command("migrate", verbosity=0)
 call_command("load_demo_catalog", "--products", sys.argv[1], "--builders", sys.argv[2], verbosity=0)
 engine_builds = len(built_here)

@@ -4,7 +4,7 @@ only where the channels would build the same one."""
 import pytest
 
 from catalog.models import Attribute, Price
-from publishing import services
+from publishing import documents
 from publishing.documents import build_document, document_queryset, sharing_key
 from publishing.models import ProductSnapshot, TextOverride
 from publishing.services import publish_channels
@@ -41,7 +41,7 @@ def counting_builds(monkeypatch):
         calls.append((product.sku, channel.code, locale))
         return build_document(product, channel, locale, **kwargs)
 
-    monkeypatch.setattr(services, "build_document", counted)
+    monkeypatch.setattr(documents, "build_document", counted)
     return calls
 
 
