@@ -11,6 +11,7 @@ away afterwards, also when a child failed. Figures are printed with
 """
 
 import argparse
+import hashlib
 import os
 import resource
 import shutil
@@ -19,8 +20,10 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -134,3 +137,151 @@ def peak_memory_mib():
 def largest_child_mib():
     """Peak RSS of the largest child process that has ended, in MiB."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+# --- the published demo catalog, loaded once per size -----------------------------
+#
+# Loading and publishing 100 000 demo products takes 12 min on SQLite and
+# 18 min on PostgreSQL; the scripts that need it (pdf_bench, load_test)
+# restore a copy made by the first of them instead. The copy is keyed by the
+# size, the seed, the database kind and a hash of the project's source and
+# migrations, so a changed loader, document builder or schema loads afresh.
+# ``PIM_BENCH_CACHE`` names the folder (default ~/.cache/pim-bench); on
+# PostgreSQL the copy is a database of the same server (``CREATE DATABASE …
+# TEMPLATE``) and the folder keeps the media files.
+
+SOURCE_DIRS = ("catalog", "publishing", "pim", "templates")
+SOURCE_SUFFIXES = {".py", ".html", ".json", ".css", ".po"}
+
+
+def cache_folder():
+    configured = os.environ.get("PIM_BENCH_CACHE", "")
+    return Path(configured) if configured and configured.lower() != "off" else Path.home() / ".cache" / "pim-bench"
+
+
+def source_hash(*extra):
+    digest = hashlib.sha256("\n".join(extra).encode())
+    for top in SOURCE_DIRS:
+        for path in sorted((ROOT / top).rglob("*")):
+            if path.suffix in SOURCE_SUFFIXES and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+class DemoCache:
+    """The cached copy of a published demo catalog of ``products`` products
+    for the database at ``url`` with its media in ``media``."""
+
+    def __init__(self, url, media, products, seed):
+        self.url, self.media = url, Path(media)
+        self.postgres = database_kind(url) == "postgresql"
+        self.prefix = f"demo-{'pg' if self.postgres else 'sqlite'}-{products}-{seed}-"
+        # documents carry the base URL (web pages are found by it)
+        self.key = self.prefix + source_hash(os.environ.get("PIM_BASE_URL", ""))
+        self.folder = cache_folder() / self.key
+
+    # SQLite: the database file itself (and its WAL, if a connection left one)
+    def _sqlite_path(self):
+        return Path(urlsplit(self.url).path)
+
+    # PostgreSQL: a database on the same server
+    def _pg_name(self):
+        return "pim_bench_cache_" + self.key.replace("-", "_")
+
+    def _pg(self, sql, retries=10):
+        import psycopg
+
+        admin = urlunsplit(urlsplit(self.url)._replace(path="/postgres"))
+        for attempt in range(retries):
+            try:
+                with psycopg.connect(admin, autocommit=True) as connection:
+                    cursor = connection.execute(sql)
+                    return cursor.fetchall() if cursor.description else None
+            except psycopg.errors.ObjectInUse:  # autovacuum on the source; it ends soon
+                if attempt == retries - 1:
+                    raise
+                time.sleep(1)
+
+    def _pg_exists(self, name):
+        return bool(self._pg(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"))
+
+    def restore(self):
+        """Put the cached catalog in place of the (empty) database and media;
+        returns False when there is no copy yet."""
+        if not (self.folder / "complete").is_file():
+            return False
+        if self.postgres:
+            if not self._pg_exists(self._pg_name()):
+                return False
+            target = urlsplit(self.url).path.lstrip("/")
+            self._pg(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+            self._pg(f'CREATE DATABASE "{target}" TEMPLATE "{self._pg_name()}"')
+        else:
+            path = self._sqlite_path()
+            for suffix in ("-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            shutil.copyfile(self.folder / "db.sqlite3", path)
+        if self.media.exists():
+            shutil.rmtree(self.media)
+        shutil.copytree(self.folder / "media", self.media, copy_function=_link_or_copy)
+        return True
+
+    def save(self):
+        """Keep a copy of the database and media as they are now (call with
+        every connection to the database closed); older copies of the same
+        size and seed are removed."""
+        base = cache_folder()
+        for stale in base.glob(self.prefix + "*") if base.exists() else ():
+            shutil.rmtree(stale, ignore_errors=True)
+        if self.postgres:
+            for (name,) in self._pg("SELECT datname FROM pg_database WHERE datname LIKE "
+                                    f"'pim_bench_cache_{self.prefix.replace('-', '_')}%'"):
+                self._pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        building = self.folder.with_name(self.key + ".part")
+        shutil.rmtree(building, ignore_errors=True)
+        building.mkdir(parents=True)
+        if self.postgres:
+            source = urlsplit(self.url).path.lstrip("/")
+            self._pg(f'CREATE DATABASE "{self._pg_name()}" TEMPLATE "{source}"')
+        else:
+            import sqlite3
+
+            # a consistent copy whatever the journal mode: SQLite's own backup
+            with sqlite3.connect(self._sqlite_path()) as source, \
+                    sqlite3.connect(building / "db.sqlite3") as copy:
+                source.backup(copy)
+        shutil.copytree(self.media, building / "media") if self.media.exists() else (building / "media").mkdir()
+        (building / "complete").write_text(self.key)
+        building.rename(self.folder)
+
+
+def _link_or_copy(source, destination):
+    # media files are never written in place: hard links are safe and instant
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copy2(source, destination)
+
+
+def published_demo_catalog(url, media, products, seed, *, setup, load):
+    """The published demo catalog in the database at ``url``: the cached copy
+    restored, else ``load()`` run and a copy kept. ``setup()`` sets Django up
+    and migrates (a no-op on a restored copy); Django must not have connected
+    before. Returns how it came and the seconds it took. Documents keep the
+    base URL of the run that loaded them (only their paths matter here);
+    ``PIM_BENCH_CACHE=off`` loads every time."""
+    started = time.perf_counter()
+    enabled = os.environ.get("PIM_BENCH_CACHE", "").lower() != "off"
+    cache = DemoCache(url, media, products, seed)
+    restored = enabled and cache.restore()
+    setup()
+    if restored:
+        return f"restored from {cache.folder}", time.perf_counter() - started
+    load()
+    if enabled:
+        from django.db import connections
+
+        connections.close_all()
+        cache.save()
+    return "loaded and published", time.perf_counter() - started

@@ -4,10 +4,11 @@ Usage: .venv/bin/python bench/load_test.py [--products 10000] [--clients 50] [--
        [--warmup 5] [--workers 3] [--threads 4] [--keep DIR]
 
 Builds a throwaway database (SQLite in a temporary folder, or the empty
-database in ``PIM_BENCH_DATABASE_URL``) holding the demo catalog
-(``load_demo_catalog --products N`` when the command exists, else the
-``web`` channel's snapshots inserted directly in the feed benchmark's
-document shape), starts gunicorn (``pim.wsgi``, gthread workers,
+database in ``PIM_BENCH_DATABASE_URL``) holding the published demo catalog
+(``load_demo_catalog --products N --seed 2026``, or the copy the first run
+of that size kept: ``_common.published_demo_catalog``; with ``--catalog
+snapshots`` the ``web`` channel's snapshots inserted directly in the feed
+benchmark's document shape), starts gunicorn (``pim.wsgi``, gthread workers,
 ``PIM_DEBUG=0``) on a free port of 127.0.0.1 and runs a bounded asyncio
 client: half the clients sync the channel feed page by page with their own
 token (``limit=100``, cursor to cursor, starting over at the end), half
@@ -36,11 +37,12 @@ import time
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
-from _common import percentile, result, scratch_folder
+from _common import percentile, published_demo_catalog, result, scratch_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 LISTING_SORTS = ("name", "-name", "price", "-price")
+DEMO_SEED = 2026  # pdf_bench's: both restore the same cached catalog
 
 
 def free_port():
@@ -49,7 +51,7 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def environment(folder, port):
+def environment(folder):
     database = os.environ.get("PIM_BENCH_DATABASE_URL") or f"sqlite:///{folder / 'load.sqlite3'}"
     return {
         **{key: value for key, value in os.environ.items() if not key.startswith("PIM_") and key != "DATABASE_URL"},
@@ -57,7 +59,9 @@ def environment(folder, port):
         "PIM_SECRET_KEY": secrets.token_urlsafe(50),
         "PIM_DEBUG": "0",
         "PIM_ALLOWED_HOSTS": HOST,
-        "PIM_BASE_URL": f"http://{HOST}:{port}",
+        # No PIM_BASE_URL: the default (127.0.0.1:8000) is in the documents
+        # whatever port this run serves on, so a cached catalog serves too;
+        # the clients ask for paths and follow no links.
         "PIM_MEDIA_ROOT": str(folder / "media"),
         "PIM_TASKS_BACKEND": "immediate",
         "PYTHONUNBUFFERED": "1",
@@ -76,16 +80,25 @@ def seed(env, products, clients, catalog="auto"):
     sys.path.insert(0, str(ROOT / "bench"))
     import django
 
-    django.setup()
-    from django.core.management import call_command, get_commands
+    def setup():
+        django.setup()
+        from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+        call_command("migrate", verbosity=0)
+
     started = time.perf_counter()
-    if catalog == "demo" or (catalog == "auto" and "load_demo_catalog" in get_commands()):
-        call_command("load_demo_catalog", products=products, verbosity=0)
-        how = "load_demo_catalog"
+    if catalog in ("demo", "auto"):
+        from django.core.management import call_command
+
+        how, _seconds = published_demo_catalog(
+            env["DATABASE_URL"], env["PIM_MEDIA_ROOT"], products, DEMO_SEED, setup=setup,
+            load=lambda: call_command("load_demo_catalog", products=products, seed=DEMO_SEED, verbosity=0))
+        how = f"demo catalog {how}"
     else:
-        _insert_snapshots(products, env["PIM_BASE_URL"])
+        setup()
+        from django.conf import settings
+
+        _insert_snapshots(products, settings.PIM_BASE_URL)
         how = "snapshots inserted directly"
     from publishing.models import Channel, ChannelToken, ProductSnapshot
 
@@ -358,15 +371,15 @@ def main():
     parser.add_argument("--feed-share", type=float, default=0.5,
                         help="Share of the clients that sync the feed; the others visit web pages.")
     parser.add_argument("--catalog", choices=["auto", "demo", "snapshots"], default="auto",
-                        help="demo: load_demo_catalog; snapshots: the web channel's snapshots inserted "
-                             "directly; auto: demo when the command exists.")
+                        help="demo (or auto): the published demo catalog (load_demo_catalog, or its cached "
+                             "copy: bench/_common.py); snapshots: the web channel's snapshots inserted directly.")
     parser.add_argument("--keep", help="Folder for the database and the server log (default: temporary).")
     args = parser.parse_args()
     if not 0 < args.duration <= 600:
         parser.error("--duration must be between 0 and 600 seconds")
     with scratch_folder(args.keep, prefix="load-test-") as folder:
         port = free_port()
-        env = environment(folder, port)
+        env = environment(folder)
         tokens, pages, listings, locales = seed(env, args.products, max(1, args.clients), args.catalog)
         if not pages:
             raise SystemExit("no published web pages to visit")

@@ -5,8 +5,9 @@ Usage: .venv/bin/python bench/pdf_bench.py [--products 500] [--locale fi] [--sto
 
 Builds a throwaway database (a SQLite file in a temporary folder, or the
 empty database in ``PIM_BENCH_DATABASE_URL``) with its media folder beside
-it, loads and publishes the demo catalog (``load_demo_catalog(products=N)``),
-then renders from the ``print`` channel in one language, each document in a
+it, loads and publishes the demo catalog (``load_demo_catalog(products=N,
+seed=2026)``, or restores the copy the first run of that size kept:
+``_common.published_demo_catalog``), then renders from the ``print`` channel in one language, each document in a
 fresh process of its own (after one tiny warm-up render, as a long-running
 worker would have done), once from scratch and once more unchanged (the
 cached answer: the stored file is reused):
@@ -51,11 +52,12 @@ from pathlib import Path
 
 from _common import (
     bench_parser,
-    cpu_seconds, database_kind, largest_child_mib, peak_memory_mib, reset_peak_memory, result, run_child,
-    scratch_folder, setup_django,
+    cpu_seconds, database_kind, database_url, largest_child_mib, peak_memory_mib, published_demo_catalog,
+    reset_peak_memory, result, run_child, scratch_folder, setup_django,
 )
 
 CHANNEL = "print"
+SEED = 2026
 MEASUREMENTS = ("datasheet", "labels", "brochure_print", "brochure_screen", "catalog")
 ONE_PIECE = "catalog_one_piece"  # the catalog without parts, after "catalog" (--one-piece)
 FLAT = {"datasheet", "brochure_print", "brochure_screen"}  # in ms; the others are totals in s
@@ -79,18 +81,23 @@ def load(folder, products, locale, cap):
     """A fresh database holding the published demo catalog, the print
     channel capped at ``cap`` products; notes what the measurements need in
     ``folder/plan.json``."""
-    url = setup_django(folder)
+    url = database_url(folder)
+
+    def fill():
+        from catalog.demo.loader import load_demo_catalog
+
+        load_demo_catalog(products=products, seed=SEED)
+
+    how, seconds = published_demo_catalog(url, folder / "media", products, SEED,
+                                          setup=lambda: setup_django(folder), load=fill)
     result("database", database_kind(url))
-    from catalog.demo.loader import load_demo_catalog
+    from catalog.demo.vocabulary import BROCHURE_CODE
     from catalog.models import Product
     from publishing.models import Brochure, ProductSnapshot
     from publishing.services import unpublish_products
 
-    started = time.perf_counter()
-    loaded = load_demo_catalog(products=products, seed=2026)
-    print(f"demo catalog: {products} products loaded and published in {time.perf_counter() - started:.1f} s",
-          flush=True)
-    brochure = Brochure.objects.get(code=loaded["brochure"])
+    print(f"demo catalog: {products} products {how} in {seconds:.1f} s", flush=True)
+    brochure = Brochure.objects.get(code=BROCHURE_CODE)
     kept = set(brochure.products.values_list("pk", flat=True))
     kept |= set(Product.objects.order_by("sku").values_list("pk", flat=True)[:cap])
     beyond = list(Product.objects.exclude(pk__in=kept))
@@ -108,7 +115,7 @@ def load(folder, products, locale, cap):
                           .order_by("sku").values_list("sku", flat=True))
     # the products rendered: run_all.py divides totals by this, not by N
     result("products", len(plan.get(locale, [])))
-    (folder / "plan.json").write_text(json.dumps({"brochure": loaded["brochure"], "skus": plan}))
+    (folder / "plan.json").write_text(json.dumps({"brochure": brochure.code, "skus": plan}))
 
 
 def measure(folder, name, locale, store):
