@@ -7,8 +7,9 @@ empty database in ``PIM_BENCH_DATABASE_URL``) with the `web` channel's
 snapshots in one locale (the feed benchmark's document shape, ~2 KB each)
 and measures in-process with Django's test client through the project's
 own URL map (pim.urls): product page p50/p95 at random SKUs, the first
-listing page with a cold and a warm document index, a search, and
-/sitemap.xml. Prints ``RESULT name=value unit`` lines (bench/README.md).
+listing page with a cold and a warm document index and right after ten
+products were republished (the index brought up to date, not rebuilt), a
+search, and /sitemap.xml. Prints ``RESULT name=value unit`` lines (bench/README.md).
 """
 
 import argparse
@@ -51,6 +52,26 @@ def timed(client, url, params=None):
     return elapsed
 
 
+def timed_after_publish(client, locale, products, round_, count=10):
+    """The listing right after ``count`` products were republished (new
+    documents, new feed numbers, as stamping leaves them): what the first
+    visitor after a publish waits for."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from publishing.models import ChannelSequence, ProductSnapshot
+
+    top = ChannelSequence.objects.get().last_seq
+    now = timezone.now()
+    for offset, i in enumerate(random.Random(round_).sample(range(1, products + 1), count), start=1):
+        doc = document(i, locale, now)
+        doc["name"] += f" v{round_}"
+        ProductSnapshot.objects.filter(sku=doc["sku"], locale=locale).update(
+            document=doc, content_hash=f"{i}-{round_}", seq=top + offset, updated_at=now)
+    ChannelSequence.objects.update(last_seq=F("last_seq") + count)
+    return timed(client, f"/{locale}/c/drills/")
+
+
 def measure(products, locale, samples=40):
     from django.test import Client
 
@@ -66,6 +87,7 @@ def measure(products, locale, samples=40):
     listing_warm = statistics.median(timed(client, f"/{locale}/c/drills/", {"sort": "price", "page": 3})
                                      for _ in range(10))
     search = statistics.median(timed(client, f"/{locale}/search/", {"q": "ŐRÜLT 77"}) for _ in range(10))
+    after_publish = statistics.median(timed_after_publish(client, locale, products, round_) for round_ in range(5))
     sitemap = timed(client, "/sitemap.xml")
     return {
         "product_p50": statistics.median(product_times),
@@ -73,6 +95,7 @@ def measure(products, locale, samples=40):
         "listing_cold": listing_cold,
         "listing_warm": listing_warm,
         "search_warm": search,
+        "listing_after_publish": after_publish,
         "sitemap": sitemap,
     }
 

@@ -4,12 +4,16 @@ Listings, facets, sorting and search run in Python over the channel's
 documents for one locale: SQLite folds only ASCII in LIKE, so search matches
 casefolded text ("Ő", "ä" and "Ж" like any other letter) and names sort in
 the reader's alphabet (publishing/web/collation.py). The parsed index is
-cached per process and invalidated by the channel's latest sequence number,
-so a page costs a constant number of queries.
+cached per process and keyed by the channel's latest sequence number, so a
+page costs a constant number of queries; after a publish the index (and the
+URL map, and the categories' languages) are brought up to date from the
+snapshots stamped since, not rebuilt, and each listing (category × facets ×
+sort) is computed once per index.
 """
 
 import threading
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from urllib.parse import quote, urlsplit
@@ -90,33 +94,92 @@ def stamp(channel):
 
 _cache = {}
 _cache_lock = threading.Lock()
+_build_locks = {}
 
 
-def cached(kind, channel, scope, build, current=None):
+def _build_lock(key):
+    with _cache_lock:
+        return _build_locks.setdefault(key, threading.Lock())
+
+
+def cached(kind, channel, scope, build, current=None, update=None):
     """``build()`` once per channel state and ``scope`` (e.g. a locale).
 
-    ``current`` is a stamp the caller already read (saves the query).
+    ``current`` is a stamp the caller already read (saves the query). With
+    ``update(value, since_seq)``, a value cached at an older feed position is
+    brought up to date from the snapshots stamped after it (a publish of a
+    few products costs a few rows, not a rebuild of the whole channel);
+    ``update`` returns the new value, or None to rebuild. One thread builds
+    or updates a key at a time: the others wait for its result instead of
+    doing the same work beside it.
     """
     key = (kind, channel.pk, scope)
     current = current if current is not None else stamp(channel)
     entry = _cache.get(key)
     if entry and entry[0] == current:
         return entry[1]
-    value = build()
-    with _cache_lock:
-        _cache[key] = (current, value)
+    with _build_lock(key):
+        entry = _cache.get(key)
+        if entry and entry[0] == current:
+            return entry[1]  # built meanwhile by the thread that held the lock
+        value = None
+        if update is not None and entry and _is_seq(entry[0]) and _is_seq(current) and entry[0][1] < current[1]:
+            value = update(entry[1], entry[0][1])
+        if value is None:
+            value = build()
+        with _cache_lock:
+            _cache[key] = (current, value)
     return value
 
 
+def _is_seq(state):
+    return isinstance(state, tuple) and len(state) == 2 and state[0] == "seq" and isinstance(state[1], int)
+
+
+def stamped_since(channel, since_seq, locale=None):
+    """Snapshots of the channel (in ``locale``) stamped after ``since_seq``,
+    withdrawals included: what changed since a cached value was built."""
+    rows = ProductSnapshot.objects.filter(channel=channel, seq__gt=since_seq)
+    return rows.filter(locale=locale) if locale is not None else rows
+
+
 # --- Single products ------------------------------------------------------------
+
+class _Urls(dict):
+    """{page URL: sku}, with each sku's URL to drop it when the page moves."""
+
+    def __init__(self, rows):
+        super().__init__()
+        self.of_sku = {}
+        self.apply(rows)
+
+    def apply(self, rows):
+        for sku, url, deleted in rows:
+            old = self.of_sku.pop(sku, None)
+            if old is not None and self.get(old) == sku:
+                del self[old]
+            if not deleted and url:
+                self[url] = sku
+                self.of_sku[sku] = url
+        return self
+
 
 def url_map(channel, locale):
     """{page URL: sku} of the locale's live documents, cached until the next publish.
 
     Documents carry no indexed slug column, so the URLs are read once per
-    channel state instead of searching the JSON on every page view.
+    channel state instead of searching the JSON on every page view; a
+    publish updates the map from the snapshots it stamped.
     """
-    return cached("urls", channel, locale, lambda: dict(live(channel, locale).values_list("document__url", "sku")))
+    fields = ("sku", "document__url", "deleted")
+
+    def build():
+        return _Urls(live(channel, locale).values_list(*fields))
+
+    def update(urls, since):
+        return urls.apply(stamped_since(channel, since, locale).order_by("seq").values_list(*fields))
+
+    return cached("urls", channel, locale, build, update=update)
 
 
 def find_by_slug(channel, locale, slug):
@@ -212,17 +275,83 @@ def _entry(document, locale):
     )
 
 
+def _listed(document):
+    return not document.get("deleted") and not is_discontinued(document)
+
+
+MEMO_SIZE = 64  # listings (category × facets × sort) kept per index
+
+
+class _Index(list):
+    """The listing entries in SKU order, with each entry by SKU for updates,
+    and the listings computed from them (a new index starts without)."""
+
+    def __init__(self, entries):
+        super().__init__(entries)
+        self.by_sku = {entry.document.get("sku"): entry for entry in self}
+        self._memo = OrderedDict()
+        self._memo_lock = threading.Lock()
+
+    def memo(self, key, compute):
+        with self._memo_lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+        value = compute()
+        with self._memo_lock:
+            self._memo[key] = value
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return value
+
+
+def _memoized(entries, key, compute):
+    memo = getattr(entries, "memo", None)
+    return memo(key, compute) if memo else compute()
+
+
+def category_listing(entries, code, selected, order, locale):
+    """(members, sorted and filtered members, facets) of category ``code``:
+    computed once per index and query (a 100 000-product channel would
+    otherwise filter, count and sort on every page view)."""
+    chosen = tuple(sorted((c, tuple(sorted(values))) for c, values in selected.items()))
+    order = order if order in SORTS else "name"
+    members = _memoized(entries, ("members", code), lambda: in_category(entries, code))
+    listed = _memoized(entries, ("listed", code, chosen, order),
+                       lambda: sort(apply_facets(members, selected), order, locale))
+    counted = _memoized(entries, ("facets", code, chosen), lambda: facets(members, locale, selected))
+    return members, listed, counted
+
+
+def home_listing(entries, locale, count=12):
+    """(categories, the first ``count`` entries by name) for the home page, once per index."""
+    return _memoized(entries, ("home", count),
+                     lambda: (categories(entries, locale), sort(entries, "name", locale)[:count]))
+
+
 def index(channel, locale, current=None):
     """Every live document of the channel in ``locale`` as listing entries.
 
     Two queries: the channel's state and, only when that changed, the
-    documents themselves.
+    documents themselves: all of them the first time in a process, after
+    that only those stamped since (a publish of ten products parses ten
+    documents, not the whole channel).
     """
     def build():
         documents = live(channel, locale).order_by("sku").values_list("document", flat=True)
-        return [_entry(doc, locale) for doc in documents if not doc.get("deleted") and not is_discontinued(doc)]
+        return _Index(_entry(doc, locale) for doc in documents if _listed(doc))
 
-    return cached("entries", channel, locale, build, current)
+    def update(entries, since):
+        by_sku = dict(entries.by_sku)
+        rows = stamped_since(channel, since, locale).order_by("seq").values_list("sku", "deleted", "document")
+        for sku, deleted, document in rows:
+            if deleted or not _listed(document):
+                by_sku.pop(sku, None)
+            else:
+                by_sku[sku] = _entry(document, locale)
+        return _Index(by_sku[sku] for sku in sorted(by_sku))
+
+    return cached("entries", channel, locale, build, current, update=update)
 
 
 def category_languages(channel, current=None):
@@ -231,18 +360,51 @@ def category_languages(channel, current=None):
     One query over the categories of every live document, once per channel
     state: a listing names its other languages in hreflang links.
     """
-    def build():
-        found = {}
-        rows = live(channel).values_list("locale", "document__categories", "document__status")
-        for locale, categories, status in rows:
-            if status == "discontinued":  # not listed (see index)
-                continue
-            for category in categories or []:
-                if isinstance(category, dict) and category.get("code"):
-                    found.setdefault(category["code"], set()).add(locale)
-        return found
+    fields = ("sku", "locale", "deleted", "document__categories", "document__status")
 
-    return cached("category-languages", channel, None, build, current)
+    def build():
+        return _CategoryLanguages(live(channel).values_list(*fields))
+
+    def update(found, since):
+        return found.apply(stamped_since(channel, since).order_by("seq").values_list(*fields))
+
+    return cached("category-languages", channel, None, build, current, update=update)
+
+
+class _CategoryLanguages(dict):
+    """{category code: {locale, …}}, with how many documents put each
+    category in each language, to update it product by product."""
+
+    def __init__(self, rows):
+        super().__init__()
+        self.counts = {}  # (code, locale) -> documents
+        self.of_row = {}  # (sku, locale) -> codes
+        self.apply(rows)
+
+    def apply(self, rows):
+        for sku, locale, deleted, categories, status in rows:
+            for code in self.of_row.pop((sku, locale), ()):
+                self._count(code, locale, -1)
+            if deleted or status == "discontinued":  # not listed (see index)
+                continue
+            codes = {c["code"] for c in categories or [] if isinstance(c, dict) and c.get("code")}
+            self.of_row[(sku, locale)] = tuple(codes)
+            for code in codes:
+                self._count(code, locale, 1)
+        return self
+
+    def _count(self, code, locale, step):
+        count = self.counts.get((code, locale), 0) + step
+        if count > 0:
+            self.counts[(code, locale)] = count
+            self.setdefault(code, set()).add(locale)
+            return
+        self.counts.pop((code, locale), None)
+        languages = self.get(code)
+        if languages is not None:
+            languages.discard(locale)
+            if not languages:
+                del self[code]
 
 
 def last_change(channel, current=None):

@@ -83,12 +83,12 @@ def _site_urls(paths):
 @localized
 def home(request, lang, channel, languages):
     def render_page(current):
-        entries = pages.index(channel, lang, current)
+        found, first = pages.home_listing(pages.index(channel, lang, current), lang)
         context = _context(
             lang, languages, {},
             title=_("Products"),
-            categories=pages.categories(entries, lang),
-            products=[presentation.card(e, lang) for e in pages.sort(entries, "name", lang)[:12]],
+            categories=found,
+            products=[presentation.card(e, lang) for e in first],
             alternates=seo.hreflang_links(_site_urls({code: f"/{code}/" for code in languages})),
         )
         return render(request, "web/home.html", context)
@@ -119,13 +119,13 @@ def category(request, lang, channel, languages, path):
     code = path.strip("/").rsplit("/", 1)[-1]
 
     def render_page(current):
-        members = pages.in_category(pages.index(channel, lang, current), code)
+        selected = _selected_facets(request)
+        order = request.GET.get("sort", "name")
+        members, filtered, facets = pages.category_listing(pages.index(channel, lang, current), code, selected,
+                                                           order, lang)
         if not members:
             return not_found(request, lang, languages)
         info = next(c for c in members[0].document["categories"] if c.get("code") == code)
-        selected = _selected_facets(request)
-        order = request.GET.get("sort", "name")
-        filtered = pages.sort(pages.apply_facets(members, selected), order, lang)
         page = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page"))
         # the listing exists in every language that has products in the category
         listed = [c for c in languages if c == lang or c in pages.category_languages(channel, current).get(code, ())]
@@ -136,7 +136,7 @@ def category(request, lang, channel, languages, path):
             category=info,
             page=page,
             products=[presentation.card(e, lang) for e in page.object_list],
-            facets=pages.facets(members, lang, selected),
+            facets=facets,
             sort=order if order in pages.SORTS else "name",
             sorts=[("name", _("Name A–Z")), ("-name", _("Name Z–A")), ("price", _("Lowest price")),
                    ("-price", _("Highest price"))],
