@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Attribute, AttributeOption, AttributeValue, FamilyAttribute, Price, Product, ProductImage
 
+from . import bulk_sql
 from .documents import allows_fallback, channel_context, fallback_languages, rows_of, translated
 from .models import Channel, Completeness
 from .querysets import assortment, assortment_ids
@@ -145,20 +146,15 @@ def store(channel, assessments):
             old = existing.get((product_id, locale))
             if old is not None and old[0] == score and old[1] == missing:
                 continue
-            changed.append(Completeness(
-                product_id=product_id, channel_id=channel.pk, language_code=locale,
-                score=score, missing=missing, computed_at=now,
-            ))
+            changed.append((product_id, channel.pk, locale, score, missing, now))
     stale = [row_id for key, (_s, _m, row_id) in existing.items() if key not in keep]
     if stale:
         Completeness.objects.filter(pk__in=stale).delete()
-    if changed:
-        Completeness.objects.bulk_create(
-            changed, batch_size=BATCH_SIZE, update_conflicts=True,
-            unique_fields=["product", "channel", "language_code"],
-            update_fields=["score", "missing", "computed_at"],
-        )
-    return len(changed)
+    # an upsert: a concurrent publish of the same product may have written the row meanwhile
+    return bulk_sql.insert_rows(Completeness, ["product", "channel", "language_code", "score", "missing",
+                                               "computed_at"], changed,
+                                unique=["product", "channel", "language_code"],
+                                update=["score", "missing", "computed_at"])
 
 
 def _channels(channel):

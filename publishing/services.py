@@ -23,7 +23,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -31,9 +31,9 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Price, PriceList, Product
 
-from . import completeness, page_paths, prebuild
+from . import bulk_sql, completeness, page_paths, prebuild
 from .documents import build_shared, channel_context, document_queryset, sharing_key, tombstone_document
-from .models import Channel, DocumentEncoder, EncodedOnce, Publication, ProductSnapshot
+from .models import Channel, EncodedOnce, Publication, ProductSnapshot
 from .querysets import assortment_ids, has_live_snapshot
 from .sequencing import stamp_after_commit
 
@@ -279,28 +279,14 @@ INSERT_FIELDS = [
 
 
 def _insert_snapshots(snapshots):
-    """INSERT new snapshots with one ``executemany``. A first publish writes
-    millions of rows, and ``bulk_create`` spends more time compiling each
-    value through every field than the database spends storing it; the
-    values are adapted here by the backend's own ``adapt_*`` operations.
-    The rows' ids are not needed afterwards (stamping reads the table)."""
-    ops = connection.ops
-    fields = [ProductSnapshot._meta.get_field(name) for name in INSERT_FIELDS]
-    columns = ", ".join(ops.quote_name(field.column) for field in fields)
-    sql = (
-        f"INSERT INTO {ops.quote_name(ProductSnapshot._meta.db_table)} ({columns}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    rows = [
-        (
-            snap.channel_id, snap.product_id, snap.sku, snap.locale,
-            ops.adapt_json_value(snap.document, DocumentEncoder), snap.content_hash, snap.deleted, snap.seq,
-            snap.pending, snap.version, ops.adapt_datetimefield_value(snap.updated_at),
-        )
+    """INSERT new snapshots with one ``executemany`` (publishing.bulk_sql):
+    a first publish writes millions of rows. The rows' ids are not needed
+    afterwards (stamping reads the table)."""
+    bulk_sql.insert_rows(ProductSnapshot, INSERT_FIELDS, [
+        (snap.channel_id, snap.product_id, snap.sku, snap.locale, snap.document, snap.content_hash, snap.deleted,
+         snap.seq, snap.pending, snap.version, snap.updated_at)
         for snap in snapshots
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    ])
 
 
 def _reconcile(batch, product, publication, gate, outcome):
