@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Attribute, AttributeOption, AttributeValue, FamilyAttribute, Price, Product, ProductImage
+from pim import bulk_sql
 
-from . import bulk_sql
 from .documents import allows_fallback, channel_context, fallback_languages, rows_of, translated
 from .models import Channel, Completeness
 from .querysets import assortment, assortment_ids

@@ -30,8 +30,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Price, PriceList, Product
+from pim import bulk_sql
 
-from . import bulk_sql, completeness, page_paths, prebuild
+from . import completeness, page_paths, prebuild
 from .documents import build_shared, channel_context, document_queryset, sharing_key, tombstone_document
 from .models import Channel, EncodedOnce, Publication, ProductSnapshot
 from .querysets import assortment_ids, has_live_snapshot
@@ -279,7 +280,7 @@ INSERT_FIELDS = [
 
 
 def _insert_snapshots(snapshots):
-    """INSERT new snapshots with one ``executemany`` (publishing.bulk_sql):
+    """INSERT new snapshots with one ``executemany`` (pim.bulk_sql):
     a first publish writes millions of rows. The rows' ids are not needed
     afterwards (stamping reads the table)."""
     bulk_sql.insert_rows(ProductSnapshot, INSERT_FIELDS, [

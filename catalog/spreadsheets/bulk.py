@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from parler.cache import is_missing
 
+from pim import bulk_sql
+
 from ..models import Attribute, AttributeValue, Price, Product, Stock, Variant
 from ..models.products import RICH_TEXT_FIELDS, TRANSLATED_PRODUCT_FIELDS
 from ..richtext import sanitize_html
@@ -103,7 +105,7 @@ class Chunk:
             product.updated_at = now
         Product.objects.bulk_create(new, batch_size=BATCH)
         if changed:
-            Product.objects.bulk_update(changed, ROW_UPDATE_FIELDS, batch_size=BATCH)
+            bulk_sql.update_rows(changed, ROW_UPDATE_FIELDS)
         self._save_translations(new + changed)
         for writer in writers:
             writer.run_operations()
@@ -119,7 +121,7 @@ class Chunk:
                 product.search_text = text
                 stale.append(product)
         if stale:
-            Product.objects.bulk_update(stale, ["search_text"], batch_size=BATCH)
+            bulk_sql.update_rows(stale, ["search_text"])
         after_edit_many(products, user=user, comment=comment)
         _enqueue_publishing(ids)
         return products
@@ -140,7 +142,7 @@ class Chunk:
                     changed.append(translation)
         Translation.objects.bulk_create(new, batch_size=BATCH)
         if changed:
-            Translation.objects.bulk_update(changed, list(TRANSLATED_PRODUCT_FIELDS), batch_size=BATCH)
+            bulk_sql.update_rows(changed, list(TRANSLATED_PRODUCT_FIELDS))
 
     def _save_rows(self):
         through = Product.categories.through
@@ -160,8 +162,7 @@ class Chunk:
         old_values = [row for row, _options in self.values if row.pk is not None]
         AttributeValue.objects.bulk_create(new_values, batch_size=BATCH)
         if old_values:
-            AttributeValue.objects.bulk_update(
-                old_values, ["value_text", "value_number", "value_bool", "value_date", "option"], batch_size=BATCH)
+            bulk_sql.update_rows(old_values, ["value_text", "value_number", "value_bool", "value_date", "option"])
         multi = [(row, options) for row, options in self.values if options is not None]
         if multi:
             options_through = AttributeValue.options.through
@@ -178,7 +179,7 @@ class Chunk:
         if self.stock_deletes:
             _delete(Stock.objects.filter(pk__in=self.stock_deletes))
         if self.stock_updates:
-            Stock.objects.bulk_update(self.stock_updates, ["quantity"], batch_size=BATCH)
+            bulk_sql.update_rows(self.stock_updates, ["quantity"])
         Stock.objects.bulk_create(self.stock_new, batch_size=BATCH)
 
 

@@ -1,10 +1,10 @@
-"""publishing.bulk_sql: rows written by executemany read back as the ORM wrote them; upserts update."""
+"""pim.bulk_sql: rows written by executemany read back as the ORM wrote them; upserts update."""
 
 from datetime import datetime, timezone
 
 import pytest
 
-from publishing.bulk_sql import insert_rows
+from pim.bulk_sql import insert_rows
 from publishing.models import Completeness
 from tests.factories import make_product
 
@@ -60,3 +60,35 @@ def test_without_an_upsert_a_collision_is_refused():
     insert_rows(Completeness, FIELDS, [row])
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_rows(Completeness, FIELDS, [row])
+
+
+@pytest.mark.django_db
+def test_update_rows_writes_what_bulk_update_writes():
+    from decimal import Decimal
+
+    from catalog.models import Price, Product
+    from pim.bulk_sql import update_rows
+    from tests.factories import make_brand, make_price_list
+
+    retail = make_price_list()
+    brand = make_brand("nordtool")
+    ours, theirs = make_product(brand=brand), make_product(brand=brand)
+    prices = [Price.objects.create(price_list=retail, product=p, amount=Decimal("1.00")) for p in (ours, theirs)]
+    when = datetime(2026, 12, 2, 9, 0, 1, 250000, tzinfo=timezone.utc)
+    for product in (ours, theirs):
+        product.gtin, product.brand, product.status, product.updated_at = "", None, "draft", when
+    for price in prices:
+        price.amount, price.valid_from = Decimal("1234.50"), when
+    assert update_rows([ours], ["gtin", "brand", "status", "updated_at"]) == 1
+    Product.objects.bulk_update([theirs], ["gtin", "brand", "status", "updated_at"])
+    update_rows(prices[:1], ["amount", "valid_from"])
+    Price.objects.bulk_update(prices[1:], ["amount", "valid_from"])
+
+    def read(model, obj, fields):
+        return model.objects.filter(pk=obj.pk).values_list(*fields).get()
+
+    fields = ["gtin", "brand", "status", "updated_at"]
+    assert read(Product, ours, fields) == read(Product, theirs, fields) == ("", None, "draft", when)
+    assert read(Price, prices[0], ["amount", "valid_from"]) == read(Price, prices[1], ["amount", "valid_from"]) \
+        == (Decimal("1234.50"), when)
+    assert update_rows([], ["gtin"]) == 0
