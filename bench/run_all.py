@@ -1,7 +1,7 @@
 """Runs every benchmark in bench/ at each catalog size and writes the table in docs/PERFORMANCE.md.
 
 Usage: .venv/bin/python bench/run_all.py [--sizes 10000,100000] [--only feed_bench,web_bench]
-       [--timeout 7200] [--database all|sqlite|postgresql] [--resume] [--no-write]
+       [--timeout 7200] [--database all|sqlite|postgresql] [--resume] [--no-write] [--table-only]
 
 `make bench` calls it. Each script ``bench/*.py`` (except this one and
 ``_*.py``) runs as ``python bench/SCRIPT.py --products N`` in its own
@@ -374,7 +374,13 @@ def main():
                         help="Skip script × size × database runs that bench/results/latest.json has as succeeded.")
     parser.add_argument("--no-write", action="store_true",
                         help="Print the table; write neither docs/ nor bench/results/latest.json.")
+    parser.add_argument("--table-only", action="store_true",
+                        help="Run nothing: rewrite the table in docs/ from bench/results/latest.json.")
     args = parser.parse_args()
+    if args.table_only:
+        write_doc(render_table(load_runs()), datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+        print(f"wrote the table into {DOC}")
+        return
     sizes = sorted({int(size) for size in args.sizes.split(",") if size.strip()})
     scripts = discover(args.only.split(",") if args.only else None)
     if not scripts:
