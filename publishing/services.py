@@ -260,15 +260,12 @@ class _Batch:
         if self.new_snapshots:
             _insert_snapshots(self.new_snapshots)
         if self.changed_snapshots:
-            ProductSnapshot.objects.bulk_update(
-                list(self.changed_snapshots.values()), SNAPSHOT_FIELDS, batch_size=250,
-            )
+            # a withdrawal of 100 000 products updates 500 000 rows: one executemany
+            bulk_sql.update_rows(list(self.changed_snapshots.values()), SNAPSHOT_FIELDS)
         if self.new_publications:
             Publication.objects.bulk_create(list(self.new_publications.values()), batch_size=500)
         if self.changed_publications:
-            Publication.objects.bulk_update(
-                list(self.changed_publications.values()), PUBLICATION_FIELDS, batch_size=500,
-            )
+            bulk_sql.update_rows(list(self.changed_publications.values()), PUBLICATION_FIELDS)
         if self.new_snapshots or self.changed_snapshots:
             stamp_after_commit(self.channel.pk)
 
