@@ -248,6 +248,9 @@ if PIM_TOMBSTONE_RETENTION_DAYS < PIM_TOMBSTONE_MIN_RETENTION_DAYS:
         f"tombstones that long), not {PIM_TOMBSTONE_RETENTION_DAYS}"
     )
 PIM_WEBHOOK_ALLOW_PRIVATE = env_bool("PIM_WEBHOOK_ALLOW_PRIVATE", False)
+# Build the web pages' index when the WSGI application loads (pim/wsgi.py;
+# with gunicorn --preload, once in the master for every worker).
+PIM_WARM_WEB_INDEX = env_bool("PIM_WARM_WEB_INDEX", False)
 PIM_WEBHOOK_TIMEOUT = float(os.environ.get("PIM_WEBHOOK_TIMEOUT", 10))
 PIM_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("PIM_WEBHOOK_MAX_ATTEMPTS", 8))
 PIM_WEBHOOK_RETRY_BASE_SECONDS = float(os.environ.get("PIM_WEBHOOK_RETRY_BASE_SECONDS", 60))

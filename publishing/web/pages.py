@@ -417,6 +417,25 @@ def last_change(channel, current=None):
     return cached("changed", channel, None, build, current)
 
 
+def warm(channel=None):
+    """Build the web channel's cached index, URL map and categories'
+    languages for every language now, instead of on the first visitor's
+    request. Run in the gunicorn master with ``--preload`` (pim/wsgi.py,
+    ``PIM_WARM_WEB_INDEX``), the workers forked from it start with them and
+    only apply what was published since. Returns the languages warmed."""
+    channel = channel or web_channel()
+    if channel is None:
+        return []
+    current = stamp(channel)
+    languages = channel_languages(channel)
+    for locale in languages:
+        index(channel, locale, current)
+        url_map(channel, locale)
+    category_languages(channel, current)
+    last_change(channel, current)
+    return languages
+
+
 def clear_cache():
     with _cache_lock:
         _cache.clear()

@@ -130,3 +130,33 @@ def test_a_listing_is_sorted_and_counted_once_per_index(client, web, monkeypatch
     newest = client.get("/fi/c/drills/", {"sort": "-price"})
     assert calls[3:] == ["sort", "facets"]  # a new index starts without listings
     assert newest.content.decode().index("Kallein") < newest.content.decode().index("Tuote 11")
+
+
+def test_a_warmed_process_serves_its_first_listing_from_the_index(client, web):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(5):
+        for locale in ("fi", "ru"):
+            store(web, make_document(f"W-{i}", locale, f"Tuote {i}", f"tuote-{locale}-{i}"))
+    assert pages.warm() == ["en", "fi", "hu", "ru", "bg"]
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/fi/c/drills/").status_code == 200
+    # channel, languages, feed counter: as a cached listing (a cold one reads the
+    # documents, the last change and the categories' languages too: 6)
+    assert len(captured) == 3
+
+
+def test_the_wsgi_module_warms_only_when_asked(settings, monkeypatch):
+    import importlib
+
+    import pim.wsgi
+
+    calls = []
+    monkeypatch.setattr(pages, "warm", lambda: calls.append(1))
+    settings.PIM_WARM_WEB_INDEX = False
+    importlib.reload(pim.wsgi)
+    assert calls == []
+    settings.PIM_WARM_WEB_INDEX = True
+    importlib.reload(pim.wsgi)
+    assert calls == [1]
