@@ -18,12 +18,14 @@ from django.db import connection
 from django.db.models.constants import OnConflict
 
 # Values the database drivers take as they are (ids, numbers, text, flags).
-PLAIN = {"AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField", "ForeignKey", "IntegerField",
+PLAIN = {"AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField", "IntegerField",
          "PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField", "TextField"}
 
 
 def _adapter(field):
     """The one function a value of ``field`` needs before it is sent, or None."""
+    if field.is_relation:
+        return _adapter(field.target_field)  # a foreign key's value is the target's key
     kind = field.get_internal_type()
     if kind in PLAIN:
         return None
@@ -32,6 +34,14 @@ def _adapter(field):
     if kind == "DateTimeField":
         return connection.ops.adapt_datetimefield_value
     return partial(field.get_db_prep_save, connection=connection)
+
+
+def _adapted(fields, rows):
+    """``rows`` with each value as the driver should get it."""
+    adapters = [_adapter(field) for field in fields]
+    if not any(adapters):
+        return rows
+    return [tuple(value if a is None else a(value) for a, value in zip(adapters, row)) for row in rows]
 
 
 def insert_rows(model, field_names, rows, *, unique=(), update=()):
@@ -52,11 +62,7 @@ def insert_rows(model, field_names, rows, *, unique=(), update=()):
             [model._meta.get_field(name).column for name in update],
             [model._meta.get_field(name).column for name in unique],
         )
-    adapters = [_adapter(field) for field in fields]
-    if any(adapters):
-        values = [tuple(value if a is None else a(value) for a, value in zip(adapters, row)) for row in rows]
-    else:
-        values = rows
+    values = _adapted(fields, rows)
     with connection.cursor() as cursor:
         cursor.executemany(sql, values)
     return len(values)
@@ -74,11 +80,8 @@ def update_rows(objects, field_names):
     assignments = ", ".join(f"{ops.quote_name(field.column)} = %s" for field in fields)
     sql = (f"UPDATE {ops.quote_name(model._meta.db_table)} SET {assignments} "
            f"WHERE {ops.quote_name(model._meta.pk.column)} = %s")
-    adapters = [_adapter(field) for field in fields]
-    values = []
-    for instance in objects:
-        row = [getattr(instance, field.attname) for field in fields]
-        values.append((*(value if a is None else a(value) for a, value in zip(adapters, row)), instance.pk))
+    rows = [(*(getattr(instance, field.attname) for field in fields), instance.pk) for instance in objects]
+    values = _adapted([*fields, model._meta.pk], rows)
     with connection.cursor() as cursor:
         cursor.executemany(sql, values)
     return len(values)

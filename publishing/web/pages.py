@@ -286,9 +286,9 @@ class _Index(list):
     """The listing entries in SKU order, with each entry by SKU for updates,
     and the listings computed from them (a new index starts without)."""
 
-    def __init__(self, entries):
+    def __init__(self, entries, by_sku=None):
         super().__init__(entries)
-        self.by_sku = {entry.document.get("sku"): entry for entry in self}
+        self.by_sku = by_sku if by_sku is not None else {entry.document.get("sku"): entry for entry in self}
         self._memo = OrderedDict()
         self._memo_lock = threading.Lock()
 
@@ -305,28 +305,21 @@ class _Index(list):
         return value
 
 
-def _memoized(entries, key, compute):
-    memo = getattr(entries, "memo", None)
-    return memo(key, compute) if memo else compute()
-
-
 def category_listing(entries, code, selected, order, locale):
     """(members, sorted and filtered members, facets) of category ``code``:
     computed once per index and query (a 100 000-product channel would
     otherwise filter, count and sort on every page view)."""
     chosen = tuple(sorted((c, tuple(sorted(values))) for c, values in selected.items()))
     order = order if order in SORTS else "name"
-    members = _memoized(entries, ("members", code), lambda: in_category(entries, code))
-    listed = _memoized(entries, ("listed", code, chosen, order),
-                       lambda: sort(apply_facets(members, selected), order, locale))
-    counted = _memoized(entries, ("facets", code, chosen), lambda: facets(members, locale, selected))
+    members = entries.memo(("members", code), lambda: in_category(entries, code))
+    listed = entries.memo(("listed", code, chosen, order), lambda: sort(apply_facets(members, selected), order, locale))
+    counted = entries.memo(("facets", code, chosen), lambda: facets(members, locale, selected))
     return members, listed, counted
 
 
 def home_listing(entries, locale, count=12):
     """(categories, the first ``count`` entries by name) for the home page, once per index."""
-    return _memoized(entries, ("home", count),
-                     lambda: (categories(entries, locale), sort(entries, "name", locale)[:count]))
+    return entries.memo(("home", count), lambda: (categories(entries, locale), sort(entries, "name", locale)[:count]))
 
 
 def index(channel, locale, current=None):
@@ -349,7 +342,7 @@ def index(channel, locale, current=None):
                 by_sku.pop(sku, None)
             else:
                 by_sku[sku] = _entry(document, locale)
-        return _Index(by_sku[sku] for sku in sorted(by_sku))
+        return _Index((by_sku[sku] for sku in sorted(by_sku)), by_sku)
 
     return cached("entries", channel, locale, build, current, update=update)
 
