@@ -27,11 +27,11 @@ def test_svg_is_one_vector_path_with_size_and_colour():
     assert svg.startswith("<svg") and 'width="22mm"' in svg and 'height="22mm"' in svg
     assert 'viewBox="0 0 37 37"' in svg
     assert svg.count("<path") == 1 and "<image" not in svg and "<rect" not in svg
-    assert 'fill="device-cmyk(0 0 0 1)"' in svg
+    assert 'stroke="device-cmyk(0 0 0 1)"' in svg and 'fill="none"' in svg
     # the quiet zone is inside the viewBox: nothing is drawn in the first 4 modules
     xs = [int(x) for x in re.findall(r"M(\d+) ", svg)]
     assert min(xs) == 4 and max(xs) < 33
-    assert "width=" not in qr_svg(URL)  # no size: fills its CSS box
+    assert " width=" not in qr_svg(URL)  # no size: fills its CSS box
 
 
 def test_rejects_unknown_error_correction():
@@ -47,5 +47,15 @@ def test_rendered_code_decodes(tmp_path, level):
     import subprocess
 
     subprocess.run(["pdftoppm", "-r", "300", "-png", "-singlefile", str(target), str(tmp_path / "qr")], check=True)
-    results = zxingcpp.read_barcodes(Image.open(tmp_path / "qr.png"))
+    image = Image.open(tmp_path / "qr.png")
+    results = zxingcpp.read_barcodes(image)
     assert [r.text for r in results] == [URL]
+    # the strokes cover exactly the dark modules: sample every module's centre
+    matrix = qr_matrix(URL, level)
+    module_px = 22 / 25.4 * 300 / qr_modules(URL, level)
+    grey = image.convert("L")
+    # the finder pattern makes the top-left module dark: the ink's box starts there
+    left, top, _right, _bottom = grey.point(lambda value: 255 if value < 128 else 0).getbbox()
+    drawn = [[grey.getpixel((int(left + (x + 0.5) * module_px), int(top + (y + 0.5) * module_px))) < 128
+              for x in range(len(matrix))] for y in range(len(matrix))]
+    assert drawn == [list(row) for row in matrix]
