@@ -73,45 +73,59 @@ def test_no_device_rgb_anywhere(print_pdf):
     assert counts[b"g"] == counts[b"G"] == 0
 
 
-def _fills_with_colour(reader):
-    """[(colour space, colour, subpaths)] of each fill in the page content streams."""
-    fills = []
+def _paints_with_colour(reader):
+    """[(paint, colour space, colour, subpaths)] of each fill ("fill") and
+    stroke ("stroke") in the page content streams, with the colour of that
+    kind of paint in force (PDF keeps one for fills, one for strokes)."""
+    setting = {b"cs": ("fill", "space"), b"CS": ("stroke", "space"), b"scn": ("fill", "colour"),
+               b"sc": ("fill", "colour"), b"SCN": ("stroke", "colour"), b"SC": ("stroke", "colour"),
+               b"k": ("fill", "cmyk"), b"K": ("stroke", "cmyk")}
+    painting = {b"f": ("fill",), b"F": ("fill",), b"f*": ("fill",), b"S": ("stroke",), b"s": ("stroke",),
+                b"B": ("fill", "stroke"), b"B*": ("fill", "stroke"), b"b": ("fill", "stroke"),
+                b"b*": ("fill", "stroke")}
+    paints = []
     for page in reader.pages:
         content = page.get_contents()
-        space, colour, subpaths, stack = None, None, 0, []
+        state, subpaths, stack = {"fill": (None, None), "stroke": (None, None)}, 0, []
         for operands, operator in ContentStream(content, reader).operations:
             if operator == b"q":
-                stack.append((space, colour))
+                stack.append(dict(state))
             elif operator == b"Q" and stack:
-                space, colour = stack.pop()
-            elif operator == b"cs":
-                space = str(operands[0])
-            elif operator in (b"scn", b"sc"):
-                colour = tuple(round(float(v), 3) for v in operands if not isinstance(v, str))
-            elif operator == b"k":
-                space, colour = "/DeviceCMYK", tuple(round(float(v), 3) for v in operands)
+                state = stack.pop()
+            elif operator in setting:
+                paint, what = setting[operator]
+                space, colour = state[paint]
+                values = tuple(round(float(v), 3) for v in operands if not isinstance(v, str))
+                if what == "space":
+                    state[paint] = (str(operands[0]), colour)
+                elif what == "colour":
+                    state[paint] = (space, values)
+                else:
+                    state[paint] = ("/DeviceCMYK", values)
             elif operator == b"m":
                 subpaths += 1
-            elif operator in (b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"):
-                fills.append((space, colour, subpaths))
+            elif operator in painting:
+                paints.extend((paint, *state[paint], subpaths) for paint in painting[operator])
                 subpaths = 0
-            elif operator in (b"n", b"S", b"s"):
+            elif operator == b"n":
                 subpaths = 0
-    return fills
+    return paints
 
 
 def test_qr_codes_are_vector_and_black_ink_only(print_pdf):
     _artifact, path = print_pdf
     reader = PdfReader(str(path))
-    qr_fills = [fill for fill in _fills_with_colour(reader) if fill[2] >= 80]  # a QR path has ~100+ runs
-    assert len(qr_fills) == 6
-    for space, colour, _subpaths in qr_fills:
+    # a QR path has ~100+ runs (its rows stroked)
+    qr_paints = [paint for paint in _paints_with_colour(reader) if paint[3] >= 80]
+    assert len(qr_paints) == 6
+    for _paint, space, colour, _subpaths in qr_paints:
         assert space == "/DeviceCMYK" and colour == (0, 0, 0, 1)
 
 
 def test_campaign_colour_is_the_typed_ink_mix(print_pdf):
     _artifact, path = print_pdf
-    colours = {(space, colour) for space, colour, _n in _fills_with_colour(PdfReader(str(path)))}
+    colours = {(space, colour) for paint, space, colour, _n in _paints_with_colour(PdfReader(str(path)))
+               if paint == "fill"}
     assert ("/DeviceCMYK", (1.0, 0.6, 0.0, 0.05)) in colours  # primary_cmyk "100,60,0,5": the band
 
 
