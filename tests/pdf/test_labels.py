@@ -4,6 +4,8 @@ import re
 import subprocess
 
 import pytest
+import zxingcpp
+from PIL import Image
 from pypdf import PdfReader
 from weasyprint import HTML
 
@@ -50,6 +52,22 @@ def test_barcode_digits_are_three_words_centred_under_their_modules(tmp_path):
     for (x0, x1, text), centre in zip(words, first_centres):
         assert x0 + advance / 2 == pytest.approx(centre * module_pt, abs=0.1)
         assert x1 - advance / 2 == pytest.approx((centre + 7 * (len(text) - 1)) * module_pt, abs=0.1)
+
+
+def test_barcode_bars_cover_exactly_their_modules(tmp_path):
+    """Rasterised, the bars (strokes grouped by width) are dark on exactly the
+    modules GS1's patterns make dark, and the code decodes."""
+    path = tmp_path / "barcode.pdf"
+    HTML(string=f"<style>@page {{ margin: 0 }} body {{ margin: 0 }}</style>{ean13_svg('4006381333931')}").write_pdf(path)
+    subprocess.run(["pdftoppm", "-r", "600", "-png", "-singlefile", str(path), str(tmp_path / "barcode")], check=True)
+    grey = Image.open(tmp_path / "barcode.png").convert("L")
+    module_px = 0.3 / 25.4 * 600
+    row = int(30 * module_px)  # through the bars, above the digits
+    first_dark = next(x for x in range(grey.width) if grey.getpixel((x, row)) < 128)
+    sampled = "".join("1" if grey.getpixel((int(first_dark + (i + 0.5) * module_px), row)) < 128 else "0"
+                      for i in range(95))
+    assert sampled == ean13_modules("4006381333931")
+    assert [(r.format.name, r.text) for r in zxingcpp.read_barcodes(grey)] == [("EAN13", "4006381333931")]
 
 
 @pytest.mark.django_db
