@@ -104,8 +104,8 @@ def ean13_svg(code, *, module_mm=0.3, bar_height_mm=15.0, fill="#000", font_fami
         xs = " ".join(f"{first_centre + 7 * i - half_digit:.2f}" for i in range(len(text)))
         return f'<text x="{xs}" y="{text_y:.2f}" {font}>{text}</text>'
 
-    bars = "".join(f'<path fill="none" stroke="{escape(fill)}" stroke-width="{width}" d="{"".join(ds)}"/>'
-                   for width, ds in sorted(bars_by_width.items()))
+    bars = "".join(f'<path fill="none" stroke="{escape(fill)}" stroke-width="{bar_width}" d="{"".join(ds)}"/>'
+                   for bar_width, ds in sorted(bars_by_width.items()))
     human = digits(code[0], QUIET_LEFT - 5) + digits(code[1:7], QUIET_LEFT + 6.5) + digits(code[7:], QUIET_LEFT + 53.5)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="ean13" '
