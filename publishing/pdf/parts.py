@@ -26,6 +26,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connections
 from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 
@@ -62,9 +63,27 @@ def split_chapters(chapters, size):
     return parts
 
 
+def _release_inherited_database_sockets():
+    """A forked child holds copies of the parent's database sockets. It never
+    queries, but while it renders, a parent killed meanwhile (a worker's
+    SIGKILL) would leave its PostgreSQL session open until the part ends.
+    The copies are pointed at /dev/null: the parent's sessions go on, and the
+    descriptor numbers stay taken so that nothing in the child reuses them."""
+    for connection in connections.all(initialized_only=True):
+        raw = connection.connection
+        if connection.vendor != "postgresql" or raw is None or raw.closed:
+            continue
+        null = os.open(os.devnull, os.O_RDWR)
+        try:
+            os.dup2(null, raw.fileno())
+        finally:
+            os.close(null)
+
+
 def _render_child(html, stylesheets, out_path):
     """Child process: render one part to ``out_path`` and write what the parent needs beside it."""
     try:
+        _release_inherited_database_sockets()
         with open(out_path, "wb") as handle:
             result = pdf_render.render_pdf(html, base_url=settings.PIM_BASE_URL + "/",
                                            stylesheets=stylesheets, write_to=handle)
