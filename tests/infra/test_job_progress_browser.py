@@ -10,6 +10,7 @@ that nothing else uses the connection meanwhile (DJANGO_ALLOW_ASYNC_UNSAFE).
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -39,7 +40,11 @@ def admin_page(live_server, browser_page, monkeypatch):
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     expect(page.locator("#user-tools")).to_contain_text("printer")
-    return page
+    yield page
+    # With Playwright's loop running, Django keeps this thread's database
+    # connections apart from the ones pytest-django closes: left open, the
+    # session would keep the test database from being dropped at the end.
+    connections.close_all()
 
 
 def _running(kind, params, log):
