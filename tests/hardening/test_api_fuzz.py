@@ -55,12 +55,15 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", APPLICATION)
 
 @schemathesis.serializer("application/x-ndjson")
 def _ndjson(_context, value):
-    """The bulk endpoint's NDJSON body, sent as generated (the schema calls
-    it a string): lines that are not JSON, and bytes that are not UTF-8
-    (lone surrogates), must be 400s, never 500s."""
-    if isinstance(value, list):
-        return "\n".join(json.dumps(item) for item in value).encode()
-    return str(value).encode("utf-8", "surrogatepass")
+    """The bulk endpoint's NDJSON body. Generated values are strings (the
+    schema calls it one), sent as they are: lines that are not JSON, and bytes
+    that are not UTF-8 (lone surrogates), must be 400s, never 500s. The
+    operation's examples are product objects (a list of them, or one), sent
+    one per line."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass")
+    items = value if isinstance(value, list) else [value]
+    return "\n".join(json.dumps(item) for item in items).encode()
 
 
 class Seeded:

@@ -13,6 +13,7 @@ from publishing.pdf import parts
 
 
 @pytest.mark.django_db
+@pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: a session on a socket")
 def test_part_processes_hold_no_copy_of_the_parents_database_socket(tmp_path, monkeypatch):
     connection.ensure_connection()
